@@ -1,0 +1,424 @@
+//! Collection settings and their layering.
+//!
+//! [`Config`] holds the original's four settings with its defaults (`retries` 3, `timeout` 3 s,
+//! `max_response_var_binds_per_pdu` 10, `max_async_sessions` 10) plus optional ones. Settings
+//! layer as built-in defaults < collector config < per-request overrides: each layer is a
+//! [`ConfigOverrides`] applied with [`Config::with_overrides`], which validates the result.
+//!
+//! ```
+//! use std::time::Duration;
+//! use snmp_stream_core::config::{Config, ConfigOverrides};
+//!
+//! let collector = Config::builder().retries(1).max_async_sessions(500).build()?;
+//! let per_request = ConfigOverrides::new().timeout(Duration::from_millis(500));
+//! let effective = collector.with_overrides(&per_request)?;
+//! assert_eq!(effective.retries(), 1);
+//! assert_eq!(effective.timeout(), Duration::from_millis(500));
+//! assert_eq!(effective.max_response_var_binds_per_pdu(), 10);
+//!
+//! let err = Config::builder().max_response_var_binds_per_pdu(0).build().unwrap_err();
+//! assert_eq!(err.to_string(), "config field `max_response_var_binds_per_pdu` must be greater than zero");
+//! # Ok::<(), snmp_stream_core::config::ConfigError>(())
+//! ```
+
+use std::time::Duration;
+
+/// Effective, validated collection settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    retries: u32,
+    timeout: Duration,
+    max_response_var_binds_per_pdu: u32,
+    max_async_sessions: u32,
+    max_repetitions: Option<u32>,
+    host_deadline: Option<Duration>,
+    backoff: Backoff,
+    non_increasing: NonIncreasingPolicy,
+    max_in_flight_per_host: u32,
+}
+
+/// How the wait for a reply grows from one retry to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Backoff {
+    /// Every attempt waits `timeout` (the original's behaviour).
+    #[default]
+    Constant,
+    /// Attempt *n* (from 0) waits `timeout × factor^n`, at most `max`.
+    Exponential {
+        /// Growth factor per retry, at least 1.
+        factor: u32,
+        /// Upper bound of one wait, at least `timeout`.
+        max: Duration,
+    },
+}
+
+/// What a walk does when an agent returns an OID that is not after the one asked for (an agent
+/// bug that would otherwise loop forever).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum NonIncreasingPolicy {
+    /// Stop the affected head, keep what it collected, record a `NonIncreasingOid` error.
+    #[default]
+    Strict,
+    /// Keep walking past the bad OID, detecting loops, with at most `row_cap` records per head.
+    Permissive {
+        /// Most records one head may collect.
+        row_cap: u32,
+    },
+}
+
+/// A layer of settings: each `Some` replaces the value beneath it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigOverrides {
+    /// Retries of one PDU after its first transmission.
+    pub retries: Option<u32>,
+    /// Time to wait for a reply to one transmission.
+    pub timeout: Option<Duration>,
+    /// Most varbinds asked for in one response (drives GETBULK packing).
+    pub max_response_var_binds_per_pdu: Option<u32>,
+    /// Most hosts collected at once.
+    pub max_async_sessions: Option<u32>,
+    /// Explicit GETBULK max-repetitions, replacing the packing rule's.
+    pub max_repetitions: Option<Option<u32>>,
+    /// Time limit for all of one host's work.
+    pub host_deadline: Option<Option<Duration>>,
+    /// Retry wait growth.
+    pub backoff: Option<Backoff>,
+    /// Policy for non-increasing OIDs.
+    pub non_increasing: Option<NonIncreasingPolicy>,
+    /// Requests (or range partitions) of one host in flight at once.
+    pub max_in_flight_per_host: Option<u32>,
+}
+
+/// A setting that is out of range, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A count or duration that must be positive is zero.
+    #[error("config field `{0}` must be greater than zero")]
+    Zero(&'static str),
+    /// A value above what the protocol can carry.
+    #[error("config field `{field}` must be at most {max}")]
+    TooLarge {
+        /// The field.
+        field: &'static str,
+        /// The largest allowed value.
+        max: u64,
+    },
+    /// An exponential backoff whose cap is below the timeout.
+    #[error("config field `backoff` max ({max:?}) must be at least `timeout` ({timeout:?})")]
+    BackoffBelowTimeout {
+        /// The backoff cap.
+        max: Duration,
+        /// The timeout.
+        timeout: Duration,
+    },
+}
+
+impl Default for Config {
+    /// The original's defaults: 3 retries, 3 s timeout, 10 varbinds per PDU, 10 sessions.
+    fn default() -> Self {
+        Config {
+            retries: 3,
+            timeout: Duration::from_secs(3),
+            max_response_var_binds_per_pdu: 10,
+            max_async_sessions: 10,
+            max_repetitions: None,
+            host_deadline: None,
+            backoff: Backoff::Constant,
+            non_increasing: NonIncreasingPolicy::Strict,
+            max_in_flight_per_host: 1,
+        }
+    }
+}
+
+impl Config {
+    /// Overrides on top of the defaults; finish with [`ConfigOverrides::build`].
+    pub fn builder() -> ConfigOverrides {
+        ConfigOverrides::new()
+    }
+
+    /// This config with a layer of overrides applied, validated.
+    pub fn with_overrides(&self, o: &ConfigOverrides) -> Result<Config, ConfigError> {
+        let c = Config {
+            retries: o.retries.unwrap_or(self.retries),
+            timeout: o.timeout.unwrap_or(self.timeout),
+            max_response_var_binds_per_pdu: o
+                .max_response_var_binds_per_pdu
+                .unwrap_or(self.max_response_var_binds_per_pdu),
+            max_async_sessions: o.max_async_sessions.unwrap_or(self.max_async_sessions),
+            max_repetitions: o.max_repetitions.unwrap_or(self.max_repetitions),
+            host_deadline: o.host_deadline.unwrap_or(self.host_deadline),
+            backoff: o.backoff.unwrap_or(self.backoff),
+            non_increasing: o.non_increasing.unwrap_or(self.non_increasing),
+            max_in_flight_per_host: o
+                .max_in_flight_per_host
+                .unwrap_or(self.max_in_flight_per_host),
+        };
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        // max-repetitions and friends travel as Integer32 (RFC 3416 §3).
+        const PDU_MAX: u64 = i32::MAX as u64;
+        let positive = [
+            ("timeout", !self.timeout.is_zero()),
+            (
+                "max_response_var_binds_per_pdu",
+                self.max_response_var_binds_per_pdu > 0,
+            ),
+            ("max_async_sessions", self.max_async_sessions > 0),
+            ("max_repetitions", self.max_repetitions != Some(0)),
+            (
+                "host_deadline",
+                self.host_deadline.is_none_or(|d| !d.is_zero()),
+            ),
+            ("max_in_flight_per_host", self.max_in_flight_per_host > 0),
+        ];
+        if let Some((field, _)) = positive.iter().find(|(_, ok)| !ok) {
+            return Err(ConfigError::Zero(field));
+        }
+        for (field, v) in [
+            (
+                "max_response_var_binds_per_pdu",
+                u64::from(self.max_response_var_binds_per_pdu),
+            ),
+            (
+                "max_repetitions",
+                u64::from(self.max_repetitions.unwrap_or(0)),
+            ),
+        ] {
+            if v > PDU_MAX {
+                return Err(ConfigError::TooLarge {
+                    field,
+                    max: PDU_MAX,
+                });
+            }
+        }
+        match self.backoff {
+            Backoff::Constant => {}
+            Backoff::Exponential { factor: 0, .. } => return Err(ConfigError::Zero("backoff")),
+            Backoff::Exponential { max, .. } if max < self.timeout => {
+                return Err(ConfigError::BackoffBelowTimeout {
+                    max,
+                    timeout: self.timeout,
+                });
+            }
+            Backoff::Exponential { .. } => {}
+        }
+        if let NonIncreasingPolicy::Permissive { row_cap: 0 } = self.non_increasing {
+            return Err(ConfigError::Zero("non_increasing.row_cap"));
+        }
+        Ok(())
+    }
+
+    /// Retries of one PDU after its first transmission (default 3).
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+    /// Time to wait for a reply to one transmission (default 3 s).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    /// Most varbinds asked for in one response (default 10).
+    pub fn max_response_var_binds_per_pdu(&self) -> u32 {
+        self.max_response_var_binds_per_pdu
+    }
+    /// Most hosts collected at once (default 10).
+    pub fn max_async_sessions(&self) -> u32 {
+        self.max_async_sessions
+    }
+    /// Explicit GETBULK max-repetitions, if set.
+    pub fn max_repetitions(&self) -> Option<u32> {
+        self.max_repetitions
+    }
+    /// Time limit for all of one host's work, if set.
+    pub fn host_deadline(&self) -> Option<Duration> {
+        self.host_deadline
+    }
+    /// Retry wait growth (default constant).
+    pub fn backoff(&self) -> Backoff {
+        self.backoff
+    }
+    /// Policy for non-increasing OIDs (default strict).
+    pub fn non_increasing(&self) -> NonIncreasingPolicy {
+        self.non_increasing
+    }
+    /// Requests of one host in flight at once (default 1).
+    pub fn max_in_flight_per_host(&self) -> u32 {
+        self.max_in_flight_per_host
+    }
+
+    /// How long attempt `attempt` (0 = the first transmission) waits for its reply.
+    pub fn attempt_timeout(&self, attempt: u32) -> Duration {
+        match self.backoff {
+            Backoff::Constant => self.timeout,
+            Backoff::Exponential { factor, max } => {
+                let mult = factor.checked_pow(attempt).unwrap_or(u32::MAX);
+                self.timeout.checked_mul(mult).unwrap_or(max).min(max)
+            }
+        }
+    }
+}
+
+impl ConfigOverrides {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The defaults with these overrides, validated.
+    pub fn build(&self) -> Result<Config, ConfigError> {
+        Config::default().with_overrides(self)
+    }
+
+    /// Sets `retries`.
+    pub fn retries(mut self, v: u32) -> Self {
+        self.retries = Some(v);
+        self
+    }
+    /// Sets `timeout`.
+    pub fn timeout(mut self, v: Duration) -> Self {
+        self.timeout = Some(v);
+        self
+    }
+    /// Sets `max_response_var_binds_per_pdu`.
+    pub fn max_response_var_binds_per_pdu(mut self, v: u32) -> Self {
+        self.max_response_var_binds_per_pdu = Some(v);
+        self
+    }
+    /// Sets `max_async_sessions`.
+    pub fn max_async_sessions(mut self, v: u32) -> Self {
+        self.max_async_sessions = Some(v);
+        self
+    }
+    /// Sets an explicit GETBULK max-repetitions.
+    pub fn max_repetitions(mut self, v: u32) -> Self {
+        self.max_repetitions = Some(Some(v));
+        self
+    }
+    /// Sets a whole-host deadline.
+    pub fn host_deadline(mut self, v: Duration) -> Self {
+        self.host_deadline = Some(Some(v));
+        self
+    }
+    /// Sets the retry backoff.
+    pub fn backoff(mut self, v: Backoff) -> Self {
+        self.backoff = Some(v);
+        self
+    }
+    /// Sets the non-increasing OID policy.
+    pub fn non_increasing(mut self, v: NonIncreasingPolicy) -> Self {
+        self.non_increasing = Some(v);
+        self
+    }
+    /// Sets the per-host in-flight limit.
+    pub fn max_in_flight_per_host(mut self, v: u32) -> Self {
+        self.max_in_flight_per_host = Some(v);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_originals() {
+        let c = Config::default();
+        assert_eq!(
+            (
+                c.retries(),
+                c.timeout(),
+                c.max_response_var_binds_per_pdu(),
+                c.max_async_sessions()
+            ),
+            (3, Duration::from_secs(3), 10, 10)
+        );
+        assert_eq!(c.max_in_flight_per_host(), 1);
+        assert_eq!(c.non_increasing(), NonIncreasingPolicy::Strict);
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let collector = Config::builder()
+            .retries(1)
+            .timeout(Duration::from_secs(1))
+            .build()
+            .unwrap();
+        let req = ConfigOverrides::new().retries(5);
+        let c = collector.with_overrides(&req).unwrap();
+        assert_eq!(c.retries(), 5);
+        assert_eq!(c.timeout(), Duration::from_secs(1));
+        assert_eq!(c.max_async_sessions(), 10);
+    }
+
+    #[test]
+    fn invalid_values_name_the_field() {
+        let cases = [
+            (
+                ConfigOverrides::new().max_response_var_binds_per_pdu(0),
+                "max_response_var_binds_per_pdu",
+            ),
+            (
+                ConfigOverrides::new().max_async_sessions(0),
+                "max_async_sessions",
+            ),
+            (ConfigOverrides::new().timeout(Duration::ZERO), "timeout"),
+            (ConfigOverrides::new().max_repetitions(0), "max_repetitions"),
+            (
+                ConfigOverrides::new().host_deadline(Duration::ZERO),
+                "host_deadline",
+            ),
+            (
+                ConfigOverrides::new().max_in_flight_per_host(0),
+                "max_in_flight_per_host",
+            ),
+        ];
+        for (o, field) in cases {
+            let e = o.build().unwrap_err();
+            assert_eq!(e, ConfigError::Zero(field));
+            assert!(e.to_string().contains(field), "{e}");
+        }
+        let e = Config::builder()
+            .max_repetitions(u32::MAX)
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            ConfigError::TooLarge {
+                field: "max_repetitions",
+                ..
+            }
+        ));
+        let e = Config::builder()
+            .backoff(Backoff::Exponential {
+                factor: 2,
+                max: Duration::from_secs(1),
+            })
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("backoff"), "{e}");
+        // A per-request layer cannot sneak in an invalid value either.
+        let e = Config::default().with_overrides(&ConfigOverrides::new().max_async_sessions(0));
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn exponential_backoff_is_capped() {
+        let c = Config::builder()
+            .timeout(Duration::from_secs(1))
+            .backoff(Backoff::Exponential {
+                factor: 2,
+                max: Duration::from_secs(5),
+            })
+            .build()
+            .unwrap();
+        let waits: Vec<u64> = (0..6).map(|a| c.attempt_timeout(a).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 5, 5, 5]);
+        assert_eq!(c.attempt_timeout(200), Duration::from_secs(5));
+        assert_eq!(Config::default().attempt_timeout(7), Duration::from_secs(3));
+    }
+}
