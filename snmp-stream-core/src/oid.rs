@@ -308,7 +308,7 @@ mod tests {
 
     #[test]
     fn order_is_walk_order() {
-        let mut v = vec![
+        let mut v = [
             oid("1.3.6.1.2.1.2"),
             oid("1.3.6.1.2.1.10"),
             oid("1.3.6.1.2.1.2.1"),

@@ -264,7 +264,7 @@ impl Iterator for SubIdIter<'_> {
 /// The content octets of a BER OBJECT IDENTIFIER that the reader has checked: every
 /// sub-identifier is terminated and fits in 32 bits, there are 2 to 128 of them.
 ///
-/// Construct it with [`BerOid::parse`] (or get one from the BER reader).
+/// The BER reader hands them out ([`crate::ber::VarBind::oid`], OID values).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct BerOid<'a> {
     bytes: &'a [u8],

@@ -657,3 +657,44 @@ pub fn words_from_bytes(bytes: &[u8]) -> Result<Cow<'_, [u64]>, WirelineError> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The worked example of the format spec (docs/wireline.md).
+    fn spec_example() -> WirelineBuf {
+        let roots = [
+            "1.3.6.1.2.1.2.2.1.2".parse().expect("ifDescr"),
+            "1.3.6.1.2.1.31.1.1.1.6".parse().expect("ifHCInOctets"),
+        ];
+        let mut w = WirelineWriter::new(b"abc", &roots);
+        let ts = 1_732_363_200_000_000_000; // 2024-11-23T12:00:00Z
+        w.push_record(ts, 0, &[1], &Value::OctetString(b"lo"));
+        w.push_record(ts, 1, &[1], &Value::Counter64(1_234_567));
+        w.finish()
+    }
+
+    /// The hex dump in docs/wireline.md: between the markers, `OFFSET: 8 bytes  # comment`.
+    fn documented_bytes() -> Vec<u8> {
+        let doc = include_str!("../../docs/wireline.md");
+        let start = doc.find("<!-- example-start -->").expect("start marker");
+        let end = doc.find("<!-- example-end -->").expect("end marker");
+        doc[start..end]
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .flat_map(|(_, rest)| {
+                let hex = rest.split('#').next().unwrap_or_default();
+                hex.split_whitespace()
+                    .map(|b| u8::from_str_radix(b, 16).expect("hex byte"))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn spec_example_is_what_the_writer_writes() {
+        assert_eq!(documented_bytes(), spec_example().as_bytes());
+    }
+}

@@ -1,8 +1,8 @@
 //! BER codec for SNMP v1/v2c messages (X.690 basic encoding rules as RFC 3416 uses them).
 //!
-//! - [`write`]: an allocation-free encoder for request (and response) messages into a reused
+//! - [`write`](mod@write): an allocation-free encoder for request (and response) messages into a reused
 //!   `Vec<u8>`.
-//! - [`read`]: a zero-allocation, lenient reader that walks a message's header and varbinds
+//! - [`read`](mod@read): a zero-allocation, lenient reader that walks a message's header and varbinds
 //!   in place, handing out borrowed [`crate::Value`]s.
 //!
 //! The message layer (version, community) is kept apart from the PDU layer (request-id,
