@@ -61,8 +61,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_nanos() as u64;
     for vb in msg.pdu.varbinds() {
         let vb = vb?;
-        if let Some(i) = roots.iter().position(|r| vb.oid.starts_with(r)) {
-            writer.push_varbind(timestamp, i, roots[i].len(), &vb);
+        // GETBULK interleaves the heads: varbind i belongs to root i mod 2.
+        let root = roots.iter().position(|r| vb.oid.starts_with(r));
+        if let Some(i) = root {
+            writer.push_varbind(timestamp, i, &vb)?;
         }
     }
     let buf = writer.finish();

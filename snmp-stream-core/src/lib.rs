@@ -45,9 +45,8 @@
 //! let msg = read_message(&datagram).expect("well-formed");
 //! for vb in msg.pdu.varbinds() {
 //!     let vb = vb.expect("well-formed varbind");
-//!     if vb.oid.starts_with(&if_descr) {
-//!         writer.push_varbind(1_700_000_000_000_000_000, 0, if_descr.len(), &vb);
-//!     }
+//!     // Fails with PushError::NotUnderRoot once a walk leaves ifDescr's subtree.
+//!     writer.push_varbind(1_700_000_000_000_000_000, 0, &vb).expect("under ifDescr");
 //! }
 //! let buf = writer.finish();
 //!

@@ -61,14 +61,16 @@ fn a_record_is_laid_out_as_the_seed_says() {
     let root = oid("1.3.6.1.2.1.2.2.1.2");
     let mut w = WirelineWriter::new(b"", &[root]);
     // ifDescr.3 = "eth0.100" (8 bytes, exactly one word)
-    w.push_record(TS, 0, &[3], &Value::OctetString(b"eth0.100"));
+    w.push_record(TS, 0, &[3], &Value::OctetString(b"eth0.100"))
+        .unwrap();
     // An index of 3 sub-ids packed at 4 bytes each into 2 words; Counter64 as one word.
     w.push_record(
         TS + 1,
         0,
         &[10, 0, 7],
         &Value::Counter64(0x0102_0304_0506_0708),
-    );
+    )
+    .unwrap();
     let buf = w.finish();
     let header = 16 + 8 + 8 + 8 * 11;
     let mut want = Vec::new();
@@ -147,7 +149,7 @@ fn a_50_varbind_response_reads_back_identically() {
     for (i, vb) in msg.pdu.varbinds().enumerate() {
         let vb = vb.unwrap();
         let root = roots.iter().position(|r| vb.oid.starts_with(r)).unwrap();
-        w.push_varbind(TS + i as u64, root, roots[root].len(), &vb);
+        w.push_varbind(TS + i as u64, root, &vb).unwrap();
     }
     assert_eq!(w.record_count(), 50);
     let buf = w.finish();
@@ -274,7 +276,8 @@ fn counter64_in_the_originals_high_low_form_is_read() {
 fn corrupt_buffers_name_the_field_and_offset() {
     let root = oid("1.3.6.1.2.1.1");
     let mut w = WirelineWriter::new(b"x", &[root]);
-    w.push_record(TS, 0, &[1, 0], &Value::OctetString(b"Linux box"));
+    w.push_record(TS, 0, &[1, 0], &Value::OctetString(b"Linux box"))
+        .unwrap();
     let good = w.finish().into_words();
     let records_at = (2 + 1 + 1 + 1 + 1 + 7) * 8;
 
@@ -356,7 +359,8 @@ fn corrupt_buffers_name_the_field_and_offset() {
 #[test]
 fn unaligned_bytes_take_the_copying_path() {
     let mut w = WirelineWriter::new(b"abc", &[oid("1.3.6.1.2.1.1")]);
-    w.push_record(TS, 0, &[5, 0], &Value::TimeTicks(12345));
+    w.push_record(TS, 0, &[5, 0], &Value::TimeTicks(12345))
+        .unwrap();
     let buf = w.finish();
     let mut shifted = vec![0u8];
     shifted.extend_from_slice(buf.as_bytes());
@@ -432,7 +436,7 @@ proptest! {
         let roots: Vec<Oid> = (0..n_roots).map(|i| Oid::from_vec(vec![1, 3, 6, 1, i as u32]).unwrap()).collect();
         let mut w = WirelineWriter::new(&req_id, &roots);
         for (ts, root, index, r) in &recs {
-            w.push_record(*ts, root.index(n_roots), index, &rec_value(r));
+            w.push_record(*ts, root.index(n_roots), index, &rec_value(r)).unwrap();
         }
         let buf = w.finish();
         let read = buf.read().unwrap();
@@ -456,7 +460,7 @@ proptest! {
     ) {
         let mut w = WirelineWriter::new(b"id", &[oid("1.3.6.1.2.1.2.2.1.2")]);
         for r in &recs {
-            w.push_record(TS, 0, &[1, 2, 3], &rec_value(r));
+            w.push_record(TS, 0, &[1, 2, 3], &rec_value(r)).unwrap();
         }
         let mut words = w.finish().into_words();
         for (at, v) in edits {
@@ -473,6 +477,62 @@ proptest! {
                     Err(e) => prop_assert!(e.offset <= len * 8),
                 }
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// BER → wireline: every varbind under its root is accepted with the OID's tail as its
+    /// index; every other one is refused, whatever the sizes of the arcs.
+    #[test]
+    fn push_varbind_strips_exactly_the_root(
+        root_tail in prop::collection::vec(prop_oneof![0u32..200, any::<u32>()], 0..6),
+        rows in prop::collection::vec(
+            (any::<bool>(), prop::collection::vec(prop_oneof![0u32..300, any::<u32>()], 0..14)),
+            1..30,
+        ),
+    ) {
+        let mut r = vec![1, 3, 6, 1];
+        r.extend(&root_tail);
+        let root = Oid::from_vec(r).unwrap();
+        let other = oid("1.3.6.1.99999.4294967295");
+        let oids: Vec<Oid> = rows
+            .iter()
+            .map(|(under, index)| {
+                let base = if *under { &root } else { &other };
+                base.join(index).unwrap()
+            })
+            .collect();
+        let mut datagram = Vec::new();
+        encode_message(
+            &mut datagram,
+            Version::V2c,
+            b"c",
+            &PduHeader::response(1, 0, 0),
+            oids.iter().map(|o| (o.sub_ids(), Value::Null)),
+        );
+        let mut w = WirelineWriter::new(b"", std::slice::from_ref(&root));
+        let mut accepted = Vec::new();
+        for (vb, o) in read_message(&datagram).unwrap().pdu.varbinds().zip(&oids) {
+            let vb = vb.unwrap();
+            match w.push_varbind(TS, 0, &vb) {
+                Ok(()) => accepted.push(o.suffix(&root).expect("accepted means under the root").to_vec()),
+                Err(e) => {
+                    prop_assert_eq!(e, snmp_stream_core::wireline::PushError::NotUnderRoot(0));
+                    prop_assert!(!o.starts_with(&root));
+                }
+            }
+        }
+        prop_assert_eq!(accepted.len(), oids.iter().filter(|o| o.starts_with(&root)).count());
+        let buf = w.finish();
+        let read = buf.read().unwrap();
+        let got: Vec<_> = read.records().collect::<Result<_, _>>().unwrap();
+        prop_assert_eq!(got.len(), accepted.len());
+        for (rec, want) in got.iter().zip(&accepted) {
+            prop_assert_eq!(rec.index(), SubIds::U32(want));
+            prop_assert_eq!(rec.value().unwrap(), Value::Null);
         }
     }
 }

@@ -230,6 +230,13 @@ fn oid_content_len(oid: SubIds<'_>) -> usize {
     }
 }
 
+/// The BER content octets of an OID (without tag and length).
+pub(crate) fn oid_content(oid: SubIds<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(oid_content_len(oid));
+    put_oid_content(&mut out, oid);
+    out
+}
+
 #[inline]
 fn put_oid_content(out: &mut Vec<u8>, oid: SubIds<'_>) {
     match oid {
