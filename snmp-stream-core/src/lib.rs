@@ -59,6 +59,7 @@
 pub mod ber;
 pub mod community;
 pub mod config;
+pub mod engine;
 pub mod oid;
 pub mod request;
 pub mod response;

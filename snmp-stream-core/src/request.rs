@@ -232,6 +232,63 @@ impl IndexRange {
     }
 }
 
+impl IndexRange {
+    /// True when index `a`'s end (the last index under `a`) lies after index `b`'s end:
+    /// ancestors end after their descendants, an open (empty) stop after everything.
+    fn stop_after(a: &[u32], b: &[u32]) -> bool {
+        match (a.is_empty(), b.is_empty()) {
+            (true, _) => !b.is_empty(),
+            (_, true) => false,
+            _ => (b.starts_with(a) && a.len() < b.len()) || (a > b && !a.starts_with(b)),
+        }
+    }
+
+    /// True when `index` lies at or before the end of this range's stop subtree.
+    fn reaches(&self, index: &[u32]) -> bool {
+        self.stop.is_empty() || index <= self.stop.as_slice() || index.starts_with(&self.stop)
+    }
+
+    /// Sorts ranges and merges the overlapping and adjacent-by-containment ones, so that no
+    /// index is walked twice. An empty list stays empty (the whole subtree).
+    pub fn merge(mut ranges: Vec<IndexRange>) -> Vec<IndexRange> {
+        ranges.sort_by(|a, b| a.start.cmp(&b.start));
+        let mut out: Vec<IndexRange> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match out.last_mut() {
+                Some(last) if last.reaches(&r.start) => {
+                    if IndexRange::stop_after(&r.stop, &last.stop) {
+                        last.stop = r.stop;
+                    }
+                }
+                _ => out.push(r),
+            }
+        }
+        out
+    }
+
+    /// Splits a table's index space into `parts` ranges by the first index arc over
+    /// `0..=max_first` (e.g. 256 parts of `0..=255`: one IPv4 /8 each). The first range's start
+    /// and the last range's stop are open, so together the ranges cover every index, and they
+    /// are disjoint.
+    pub fn split_by_first_arc(parts: u32, max_first: u32) -> Vec<IndexRange> {
+        let parts = parts.clamp(1, max_first.saturating_add(1));
+        let width = (u64::from(max_first) + 1).div_ceil(u64::from(parts));
+        (0..u64::from(parts))
+            .map(|i| {
+                let lo = i * width;
+                let hi = ((i + 1) * width - 1).min(u64::from(max_first));
+                let start = if i == 0 { vec![] } else { vec![lo as u32] };
+                let stop = if i + 1 == u64::from(parts) {
+                    vec![]
+                } else {
+                    vec![hi as u32]
+                };
+                IndexRange { start, stop }
+            })
+            .collect()
+    }
+}
+
 fn dotted(s: &[u32]) -> String {
     let mut out = String::new();
     // Writing into a String cannot fail.
@@ -485,6 +542,46 @@ mod tests {
         assert_eq!("1.2:3".parse::<IndexRange>().unwrap().to_string(), "1.2:3");
         // A start inside stop's subtree is not empty.
         assert!("10.5:10".parse::<IndexRange>().is_ok());
+    }
+
+    fn r(s: &str) -> IndexRange {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn overlapping_ranges_merge() {
+        let m = IndexRange::merge(vec![
+            r("10:10"),
+            r("10.5:11"),
+            r("20:20"),
+            r("3:4"),
+            r("20.1:20.2"),
+        ]);
+        assert_eq!(m, vec![r("3:4"), r("10:11"), r("20:20")]);
+        assert_eq!(
+            IndexRange::merge(vec![r("5:"), r("1:2"), r("7:9")]),
+            vec![r("1:2"), r("5:")]
+        );
+        assert_eq!(
+            IndexRange::merge(vec![r("1:1.5"), r("1.3:1")]),
+            vec![r("1:1")]
+        );
+        assert_eq!(IndexRange::merge(vec![]), vec![]);
+    }
+
+    #[test]
+    fn split_covers_the_first_arc_disjointly() {
+        let s = IndexRange::split_by_first_arc(256, 255);
+        assert_eq!(s.len(), 256);
+        assert_eq!(s[0], r(":0"));
+        assert_eq!(s[10], r("10:10"));
+        assert_eq!(s[255], r("255:"));
+        let s = IndexRange::split_by_first_arc(3, 9);
+        assert_eq!(s, vec![r(":3"), r("4:7"), r("8:")]);
+        for idx in [&[0u32][..], &[3, 9], &[4], &[7, 1], &[8], &[1000, 2]] {
+            assert_eq!(s.iter().filter(|x| x.contains(idx)).count(), 1, "{idx:?}");
+        }
+        assert_eq!(IndexRange::split_by_first_arc(0, 9), vec![r(":")]);
     }
 
     #[test]

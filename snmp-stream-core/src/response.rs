@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::ber::{DecodeError, error_status};
 use crate::oid::Oid;
-use crate::request::Request;
+use crate::request::{IndexRange, Request};
 use crate::wireline::WirelineBuf;
 
 /// How a request ended.
@@ -81,6 +81,23 @@ pub enum CollectError {
     /// The host name did not resolve.
     #[error("host name did not resolve")]
     Resolve,
+    /// A GET reply named another OID than the one asked for at that position.
+    #[error("asked for {expected}, got {received}")]
+    UnexpectedOid {
+        /// The OID asked for.
+        expected: Oid,
+        /// The OID the agent returned.
+        received: Oid,
+    },
+    /// A head reached the permissive policy's row cap.
+    #[error("row cap reached after {rows} records")]
+    RowCap {
+        /// Records the head collected.
+        rows: u64,
+    },
+    /// The agent kept answering without data that moves the walk on.
+    #[error("replies made no progress")]
+    NoProgress,
 }
 
 /// An error with the time it happened (nanoseconds since the Unix epoch).
@@ -97,6 +114,8 @@ pub struct TimedError {
 pub struct Response {
     /// The request answered.
     pub request: Arc<Request>,
+    /// The index range this response covers, when the request was split into ranges.
+    pub range: Option<IndexRange>,
     /// How it ended.
     pub status: Status,
     /// The collected records.

@@ -1,0 +1,949 @@
+//! The sans-IO request engine: one [`Session`] per host, in the style of quinn-proto.
+//!
+//! A session never reads a clock or touches a socket. Its driver (the host actor, or a test
+//! harness with a virtual clock) feeds it time and datagrams and pulls out what it wants sent,
+//! when it next wants to be woken, and what it has finished:
+//!
+//! ```text
+//! add_request(now, request)        queue work (split into range partitions)
+//! poll_transmit(now, buf)          -> Some(Transmit): send buf[..len] to the host
+//! handle_datagram(now, bytes)      a datagram from the host
+//! poll_timeout()                   -> when to call handle_timeout next
+//! handle_timeout(now)              the clock reached that time
+//! poll_event()                     -> Event::Response for each finished partition
+//! ```
+//!
+//! The rules it owns (DESIGN.md §3.3, §3.4):
+//! - **WALK**: one *head* per root OID × range partition. v2c packs ⌈√M⌉ heads per GETBULK with
+//!   ⌊M / heads⌋ repetitions (M = `max_response_var_binds_per_pdu`; an explicit
+//!   `max_repetitions` replaces the repetitions); v1 uses GETNEXT with up to M heads. A head
+//!   ends when the agent returns an OID outside its subtree or past its range, endOfMibView, or
+//!   noSuchName for it. A short response is never taken as the end; varbinds after a head has
+//!   ended in the same response are dropped.
+//! - **GET**: up to M OIDs per PDU; noSuchObject / noSuchInstance are recorded as data; a v1
+//!   noSuchName records the named OID as noSuchObject and re-asks for the others.
+//! - **Retries**: after the attempt's timeout, resend with a new request-id, up to `retries`
+//!   times; a reply to any attempt of the PDU is accepted, later copies are dropped. When a
+//!   PDU's last attempt times out the host is taken as down and all its remaining work fails.
+//! - **tooBig**: halve the repetitions, then the heads per PDU, then walk with GETNEXT.
+//! - **Non-increasing OIDs**: strict by default (the head stops with a `NonIncreasingOid`
+//!   error); permissive continues, stopping at a repeated OID or the row cap.
+//! - **Deadline**: an optional whole-host deadline fails what is left when it passes.
+//!
+//! Request-ids come from a seedable generator and stay in 1..2^31−1.
+
+use std::collections::{HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::ber::{PduHeader, VarBind, encode_message, error_status, read_message};
+use crate::config::{Config, NonIncreasingPolicy};
+use crate::oid::{MAX_SUB_IDS, Oid};
+use crate::request::{IndexRange, Request, RequestError, RequestKind};
+use crate::response::{CollectError, Response, Status, TimedError};
+use crate::value::{BerOid, Value};
+use crate::wireline::WirelineWriter;
+
+/// A datagram for the host is ready: its bytes are the first `len` bytes of the buffer given
+/// to [`Session::poll_transmit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transmit {
+    /// Length of the datagram.
+    pub len: usize,
+}
+
+/// Something the session finished.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event {
+    /// A request, or one range partition of it, is done.
+    Response(Response),
+}
+
+/// Counters of what the session saw; cumulative.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SessionStats {
+    /// Datagrams sent (first transmissions and retries).
+    pub transmits: u64,
+    /// Retransmissions after a timeout.
+    pub retries: u64,
+    /// PDUs whose every attempt timed out.
+    pub timeouts: u64,
+    /// Datagrams that were not an SNMP message.
+    pub malformed: u64,
+    /// Datagrams with a request-id of no PDU in flight (stray, duplicate or late).
+    pub unknown_request_id: u64,
+    /// Varbinds recorded.
+    pub varbinds: u64,
+}
+
+/// The protocol state for one host. See the [module docs](self).
+#[derive(Debug)]
+pub struct Session {
+    config: Config,
+    /// Wall clock at `origin`, in ns since the Unix epoch: timestamps are derived from it.
+    origin: (Instant, u64),
+    deadline: Option<Instant>,
+    ids: RequestIds,
+    partitions: Vec<Partition>,
+    next_partition: u64,
+    in_flight: Vec<InFlight>,
+    events: VecDeque<Event>,
+    stats: SessionStats,
+}
+
+impl Session {
+    /// A session for one host with the collector's `config`.
+    ///
+    /// `wall_clock_ns` is the wall-clock time at `now`, in nanoseconds since the Unix epoch;
+    /// record timestamps are derived from it and the `now` values passed later. `seed` seeds the
+    /// request-id generator.
+    pub fn new(config: Config, now: Instant, wall_clock_ns: u64, seed: u64) -> Session {
+        Session {
+            deadline: config.host_deadline().map(|d| now + d),
+            config,
+            origin: (now, wall_clock_ns),
+            ids: RequestIds::new(seed),
+            partitions: Vec::new(),
+            next_partition: 0,
+            in_flight: Vec::new(),
+            events: VecDeque::new(),
+            stats: SessionStats::default(),
+        }
+    }
+
+    /// Queues a request: one partition per (merged) index range, or one for the whole request.
+    ///
+    /// Fails when the request's config overrides are invalid on top of the session's config.
+    pub fn add_request(&mut self, request: Arc<Request>) -> Result<(), RequestError> {
+        let config = self.config.with_overrides(request.config())?;
+        let ranges = IndexRange::merge(request.ranges().to_vec());
+        let ranges: Vec<Option<IndexRange>> =
+            if ranges.is_empty() || request.kind() == RequestKind::Get {
+                vec![None]
+            } else {
+                ranges.into_iter().map(Some).collect()
+            };
+        for range in ranges {
+            let id = self.next_partition;
+            self.next_partition += 1;
+            self.partitions
+                .push(Partition::new(id, request.clone(), config.clone(), range));
+        }
+        Ok(())
+    }
+
+    /// True when nothing is queued, in flight, or waiting to be polled.
+    pub fn is_idle(&self) -> bool {
+        self.partitions.is_empty() && self.in_flight.is_empty() && self.events.is_empty()
+    }
+
+    /// The counters.
+    pub fn stats(&self) -> &SessionStats {
+        &self.stats
+    }
+
+    /// Writes the next datagram to send into `buf` (cleared first), if any is due. Call it
+    /// after every other call, until it returns `None`.
+    pub fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
+        // Retransmissions first: their timers already ran out.
+        if let Some(i) = self.in_flight.iter().position(|f| f.resend) {
+            let id = self.ids.next_unused(&self.in_flight_ids());
+            let f = &mut self.in_flight[i];
+            f.resend = false;
+            f.attempts.push(id);
+            let config = &self
+                .partitions
+                .iter()
+                .find(|p| p.id == f.partition)
+                .expect("an in-flight PDU's partition exists")
+                .config;
+            f.deadline = now + config.attempt_timeout(f.attempts.len() as u32 - 1);
+            encode(buf, &self.partitions, f, id);
+            self.stats.transmits += 1;
+            self.stats.retries += 1;
+            return Some(Transmit { len: buf.len() });
+        }
+        let limit = self.config.max_in_flight_per_host() as usize;
+        if self.in_flight.len() >= limit {
+            return None;
+        }
+        let busy: Vec<u64> = self.in_flight.iter().map(|f| f.partition).collect();
+        let used = self.in_flight_ids();
+        for p in &mut self.partitions {
+            // One PDU per partition at a time: its heads move in step.
+            if busy.contains(&p.id) {
+                continue;
+            }
+            if let Some(pdu) = p.next_pdu() {
+                let id = self.ids.next_unused(&used);
+                let f = InFlight {
+                    partition: p.id,
+                    pdu,
+                    attempts: vec![id],
+                    deadline: now + p.config.attempt_timeout(0),
+                    resend: false,
+                };
+                encode(buf, std::slice::from_ref(p), &f, id);
+                self.in_flight.push(f);
+                self.stats.transmits += 1;
+                return Some(Transmit { len: buf.len() });
+            }
+        }
+        None
+    }
+
+    fn in_flight_ids(&self) -> Vec<i32> {
+        self.in_flight
+            .iter()
+            .flat_map(|f| f.attempts.iter().copied())
+            .collect()
+    }
+
+    /// The next time [`Session::handle_timeout`] should be called, if any.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let pdus = self
+            .in_flight
+            .iter()
+            .filter(|f| !f.resend)
+            .map(|f| f.deadline)
+            .min();
+        match (pdus, self.deadline) {
+            (Some(a), Some(b)) if !self.partitions.is_empty() => Some(a.min(b)),
+            (None, Some(b)) if !self.partitions.is_empty() => Some(b),
+            (a, _) => a,
+        }
+    }
+
+    /// Advances timers to `now`: retries, host-down and the host deadline.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.deadline.is_some_and(|d| now >= d) && !self.partitions.is_empty() {
+            self.fail_all(now, CollectError::DeadlineExceeded);
+            return;
+        }
+        let mut host_down = None;
+        for f in &mut self.in_flight {
+            if f.resend || now < f.deadline {
+                continue;
+            }
+            let p = self.partitions.iter().find(|p| p.id == f.partition);
+            let retries = p.map_or(0, |p| p.config.retries());
+            if (f.attempts.len() as u32) <= retries {
+                f.resend = true;
+            } else {
+                host_down = Some(f.attempts.len() as u32);
+            }
+        }
+        if let Some(attempts) = host_down {
+            self.stats.timeouts += 1;
+            self.fail_all(now, CollectError::Timeout { attempts });
+        }
+    }
+
+    /// Fails everything left: the host is down or out of time.
+    fn fail_all(&mut self, now: Instant, error: CollectError) {
+        let ts = self.timestamp(now);
+        self.in_flight.clear();
+        for mut p in std::mem::take(&mut self.partitions) {
+            p.errors.push(TimedError {
+                timestamp: ts,
+                error: error.clone(),
+            });
+            self.events.push_back(Event::Response(p.finish()));
+        }
+    }
+
+    /// Takes a datagram that came from the host.
+    pub fn handle_datagram(&mut self, now: Instant, datagram: &[u8]) {
+        let Ok(msg) = read_message(datagram) else {
+            self.stats.malformed += 1;
+            return;
+        };
+        let rid = msg.pdu.request_id;
+        let Some(pos) = self
+            .in_flight
+            .iter()
+            .position(|f| f.attempts.contains(&rid))
+        else {
+            self.stats.unknown_request_id += 1;
+            return;
+        };
+        let f = self.in_flight.swap_remove(pos);
+        let ts = self.timestamp(now);
+        let Some(pi) = self.partitions.iter().position(|p| p.id == f.partition) else {
+            return;
+        };
+        let p = &mut self.partitions[pi];
+        let before = p.writer.record_count();
+        p.handle_response(ts, f.pdu, &msg);
+        self.stats.varbinds += (p.writer.record_count() - before) as u64;
+        if p.is_done() {
+            let p = self.partitions.remove(pi);
+            self.events.push_back(Event::Response(p.finish()));
+        }
+    }
+
+    /// The next finished partition, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    fn timestamp(&self, now: Instant) -> u64 {
+        let since = now.saturating_duration_since(self.origin.0);
+        self.origin
+            .1
+            .saturating_add(u64::try_from(since.as_nanos()).unwrap_or(u64::MAX))
+    }
+}
+
+fn encode(buf: &mut Vec<u8>, partitions: &[Partition], f: &InFlight, id: i32) {
+    let p = partitions
+        .iter()
+        .find(|p| p.id == f.partition)
+        .expect("an in-flight PDU's partition exists");
+    let community = p.request.community();
+    let (header, oids) = match &f.pdu {
+        Pdu::Bulk { oids, reps, .. } => (PduHeader::get_bulk(id, 0, *reps as i32), oids),
+        Pdu::Next { oids, .. } => (PduHeader::get_next(id), oids),
+        Pdu::Get { oids, .. } => (PduHeader::get(id), oids),
+    };
+    encode_message(
+        buf,
+        community.version(),
+        community.name(),
+        &header,
+        oids.iter().map(|o| (o.sub_ids(), Value::Null)),
+    );
+}
+
+/// A request-id generator: xorshift64* from a seed, mapped into 1..2^31−1.
+#[derive(Debug, Clone)]
+struct RequestIds(u64);
+
+impl RequestIds {
+    fn new(seed: u64) -> Self {
+        // splitmix64 spreads every seed bit; xorshift needs a non-zero state.
+        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        RequestIds(if z == 0 { 0x9e37_79b9_7f4a_7c15 } else { z })
+    }
+
+    fn next(&mut self) -> i32 {
+        loop {
+            let mut x = self.0;
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            self.0 = x;
+            let v = (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as i32;
+            if v > 0 {
+                return v;
+            }
+        }
+    }
+
+    fn next_unused(&mut self, used: &[i32]) -> i32 {
+        loop {
+            let id = self.next();
+            if !used.contains(&id) {
+                return id;
+            }
+        }
+    }
+}
+
+/// A PDU in flight: what it asked, and the request-ids of its attempts.
+#[derive(Debug)]
+struct InFlight {
+    partition: u64,
+    pdu: Pdu,
+    attempts: Vec<i32>,
+    deadline: Instant,
+    /// The timer ran out and a retry is due at the next `poll_transmit`.
+    resend: bool,
+}
+
+/// What a PDU asked for.
+#[derive(Debug)]
+enum Pdu {
+    /// GETBULK of these heads' cursors.
+    Bulk {
+        heads: Vec<usize>,
+        oids: Vec<Oid>,
+        reps: u32,
+    },
+    /// GETNEXT of these heads' cursors.
+    Next { heads: Vec<usize>, oids: Vec<Oid> },
+    /// GET of these OIDs, each of the root at the same position in `roots`.
+    Get { oids: Vec<Oid>, roots: Vec<usize> },
+}
+
+/// One walk cursor: a root OID within one range partition.
+#[derive(Debug)]
+struct Head {
+    root: usize,
+    /// The OID to continue after.
+    cursor: Oid,
+    /// The range's start as a full OID: varbinds before it are skipped (see `Head::new`).
+    start: Option<Oid>,
+    /// The range's stop as a full OID: the head ends past its subtree.
+    stop: Option<Oid>,
+    done: bool,
+    rows: u64,
+    /// Permissive policy only: hashes of the OIDs seen, to detect a loop.
+    seen: Option<HashSet<u64>>,
+}
+
+impl Head {
+    fn new(
+        root_index: usize,
+        root: &Oid,
+        range: Option<&IndexRange>,
+        policy: NonIncreasingPolicy,
+    ) -> Head {
+        let join = |idx: &[u32]| (!idx.is_empty()).then(|| root.join(idx).ok()).flatten();
+        let start = range.and_then(|r| join(r.start()));
+        let stop = range.and_then(|r| join(r.stop()));
+        // GETNEXT returns what lies strictly after the cursor, so to include `start` itself the
+        // cursor must sit just before it: the parent when start ends in 0, else its previous
+        // sibling followed by the largest arc (only an OID under that, which no table has, lies
+        // between it and start; anything before start is skipped anyway).
+        let cursor = match &start {
+            None => root.clone(),
+            Some(s) => {
+                let arcs = s.as_slice();
+                let (last, parent) = arcs.split_last().expect("an Oid has arcs");
+                let before = if *last == 0 {
+                    Oid::from_slice(parent).ok()
+                } else if arcs.len() < MAX_SUB_IDS {
+                    let mut v = parent.to_vec();
+                    v.extend([last - 1, u32::MAX]);
+                    Oid::from_vec(v).ok()
+                } else {
+                    None
+                };
+                before
+                    .filter(|b| b.starts_with(root))
+                    .unwrap_or_else(|| root.clone())
+            }
+        };
+        let seen = matches!(policy, NonIncreasingPolicy::Permissive { .. }).then(HashSet::new);
+        Head {
+            root: root_index,
+            cursor,
+            start,
+            stop,
+            done: false,
+            rows: 0,
+            seen,
+        }
+    }
+}
+
+/// How a partition packs its heads, adapted on tooBig.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Packing {
+    heads: usize,
+    reps: u32,
+    getnext: bool,
+}
+
+impl Packing {
+    /// One step down after a tooBig: halve the repetitions, then the heads (or GET OIDs) per
+    /// PDU, then fall back to GETNEXT. False when nothing is left to shrink.
+    fn shrink(&mut self) -> bool {
+        if !self.getnext && self.reps > 1 {
+            self.reps /= 2;
+        } else if self.heads > 1 {
+            self.heads /= 2;
+        } else if !self.getnext {
+            self.getnext = true;
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
+/// One request, or one index range of it: its own wireline buffer and its own Response.
+#[derive(Debug)]
+struct Partition {
+    id: u64,
+    request: Arc<Request>,
+    config: Config,
+    range: Option<IndexRange>,
+    writer: WirelineWriter,
+    errors: Vec<TimedError>,
+    work: Work,
+    packing: Packing,
+    /// Consecutive replies that moved no head: an agent that answers without data.
+    stalled: u32,
+}
+
+#[derive(Debug)]
+enum Work {
+    Walk(Vec<Head>),
+    /// OIDs still to ask, with their roots.
+    Get(VecDeque<(Oid, usize)>),
+}
+
+impl Partition {
+    fn new(id: u64, request: Arc<Request>, config: Config, range: Option<IndexRange>) -> Partition {
+        let m = config.max_response_var_binds_per_pdu() as usize;
+        let v1 = request.community().version() == crate::community::Version::V1;
+        let work = match request.kind() {
+            RequestKind::Walk => Work::Walk(
+                request
+                    .oids()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, root)| Head::new(i, root, range.as_ref(), config.non_increasing()))
+                    .collect(),
+            ),
+            RequestKind::Get => {
+                let mut q = VecDeque::new();
+                let points: Vec<&[u32]> = if request.ranges().is_empty() {
+                    vec![&[]]
+                } else {
+                    request.ranges().iter().map(|r| r.start()).collect()
+                };
+                for point in points {
+                    for (i, root) in request.oids().iter().enumerate() {
+                        if let Ok(oid) = root.join(point) {
+                            q.push_back((oid, i));
+                        }
+                    }
+                }
+                Work::Get(q)
+            }
+        };
+        // The original's packing rule: ⌈√M⌉ heads, ⌊M / heads⌋ repetitions.
+        let heads = (1..=m).find(|h| h * h >= m).unwrap_or(1);
+        let packing = match (v1, request.kind()) {
+            (true, _) | (_, RequestKind::Get) => Packing {
+                heads: m,
+                reps: 1,
+                getnext: true,
+            },
+            (false, RequestKind::Walk) => Packing {
+                heads,
+                reps: config
+                    .max_repetitions()
+                    .unwrap_or((m / heads).max(1) as u32),
+                getnext: false,
+            },
+        };
+        let writer = WirelineWriter::new(request.req_id(), request.oids());
+        Partition {
+            id,
+            request,
+            config,
+            range,
+            writer,
+            errors: Vec::new(),
+            work,
+            packing,
+            stalled: 0,
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        match &self.work {
+            Work::Walk(heads) => heads.iter().all(|h| h.done),
+            Work::Get(q) => q.is_empty(),
+        }
+    }
+
+    /// The next PDU to send, if the partition has work that is not in flight.
+    fn next_pdu(&mut self) -> Option<Pdu> {
+        let Packing {
+            heads: n,
+            reps,
+            getnext,
+        } = self.packing;
+        match &mut self.work {
+            Work::Walk(heads) => {
+                let picked: Vec<usize> = (0..heads.len())
+                    .filter(|&i| !heads[i].done)
+                    .take(n)
+                    .collect();
+                if picked.is_empty() {
+                    return None;
+                }
+                let oids = picked.iter().map(|&i| heads[i].cursor.clone()).collect();
+                Some(if getnext {
+                    Pdu::Next {
+                        heads: picked,
+                        oids,
+                    }
+                } else {
+                    Pdu::Bulk {
+                        heads: picked,
+                        oids,
+                        reps,
+                    }
+                })
+            }
+            Work::Get(q) => {
+                if q.is_empty() {
+                    return None;
+                }
+                let take = n.min(q.len());
+                let (oids, roots) = q.drain(..take).unzip();
+                Some(Pdu::Get { oids, roots })
+            }
+        }
+    }
+
+    fn error(&mut self, timestamp: u64, error: CollectError) {
+        self.errors.push(TimedError { timestamp, error });
+    }
+
+    /// Applies a reply to the PDU it answers.
+    fn handle_response(&mut self, ts: u64, pdu: Pdu, msg: &crate::ber::Message<'_>) {
+        let status = msg.pdu.error_status;
+        let index = msg.pdu.error_index;
+        if status == error_status::TOO_BIG {
+            self.too_big(ts, pdu);
+            return;
+        }
+        match pdu {
+            Pdu::Get { oids, roots } => self.get_reply(ts, oids, roots, status, index, msg),
+            Pdu::Bulk { heads, oids, .. } | Pdu::Next { heads, oids } => {
+                self.walk_reply(ts, &heads, &oids, status, index, msg)
+            }
+        }
+    }
+
+    /// tooBig: halve the repetitions, then the heads per PDU, then use GETNEXT; give up on
+    /// what a single-OID GETNEXT or GET cannot fetch.
+    fn too_big(&mut self, ts: u64, pdu: Pdu) {
+        let shrunk = self.packing.shrink();
+        match (pdu, &mut self.work) {
+            (Pdu::Get { oids, roots }, Work::Get(q)) => {
+                if shrunk {
+                    for item in oids.into_iter().zip(roots).rev() {
+                        q.push_front(item);
+                    }
+                } else {
+                    let oid = oids.into_iter().next();
+                    self.error(
+                        ts,
+                        CollectError::Agent {
+                            status: error_status::TOO_BIG,
+                            index: 1,
+                            oid,
+                        },
+                    );
+                }
+            }
+            (Pdu::Bulk { heads, oids, .. } | Pdu::Next { heads, oids }, Work::Walk(hs)) => {
+                if !shrunk {
+                    for &h in &heads {
+                        hs[h].done = true;
+                    }
+                    let oid = oids.into_iter().next();
+                    self.error(
+                        ts,
+                        CollectError::Agent {
+                            status: error_status::TOO_BIG,
+                            index: 1,
+                            oid,
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn get_reply(
+        &mut self,
+        ts: u64,
+        oids: Vec<Oid>,
+        roots: Vec<usize>,
+        status: i32,
+        index: i32,
+        msg: &crate::ber::Message<'_>,
+    ) {
+        let Work::Get(q) = &mut self.work else {
+            return;
+        };
+        if status == error_status::NO_SUCH_NAME && index >= 1 && (index as usize) <= oids.len() {
+            // v1: the named OID does not exist. Record it as noSuchObject, re-ask the others.
+            let bad = index as usize - 1;
+            let index_of =
+                |o: &Oid, r: usize| o.suffix(&self.request.oids()[r]).map(<[u32]>::to_vec);
+            if let Some(idx) = index_of(&oids[bad], roots[bad]) {
+                let _ = self
+                    .writer
+                    .push_record(ts, roots[bad], &idx, &Value::NoSuchObject);
+            }
+            for (i, item) in oids.into_iter().zip(roots).enumerate().rev() {
+                if i != bad {
+                    q.push_front(item);
+                }
+            }
+            return;
+        }
+        if status != error_status::NO_ERROR {
+            let oid = usize::try_from(index)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| oids.get(i).cloned());
+            self.error(ts, CollectError::Agent { status, index, oid });
+            return;
+        }
+        for (i, vb) in msg.pdu.varbinds().enumerate() {
+            let Some(&root) = roots.get(i) else {
+                break;
+            };
+            match vb {
+                Ok(vb) => {
+                    if self.writer.push_varbind(ts, root, &vb).is_err() {
+                        self.error(
+                            ts,
+                            CollectError::UnexpectedOid {
+                                expected: oids[i].clone(),
+                                received: vb.oid.to_oid(),
+                            },
+                        );
+                    }
+                }
+                Err(e) => self.error(ts, CollectError::Malformed(e)),
+            }
+        }
+    }
+
+    fn walk_reply(
+        &mut self,
+        ts: u64,
+        pdu_heads: &[usize],
+        oids: &[Oid],
+        status: i32,
+        index: i32,
+        msg: &crate::ber::Message<'_>,
+    ) {
+        let Work::Walk(heads) = &mut self.work else {
+            return;
+        };
+        if status == error_status::NO_SUCH_NAME && index >= 1 && (index as usize) <= pdu_heads.len()
+        {
+            // v1 (and some v2c agents): nothing after this head's cursor. Its end; the other
+            // heads of the PDU are asked again.
+            heads[pdu_heads[index as usize - 1]].done = true;
+            return;
+        }
+        if status != error_status::NO_ERROR {
+            for &h in pdu_heads {
+                heads[h].done = true;
+            }
+            let oid = usize::try_from(index)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| oids.get(i).cloned());
+            self.errors.push(TimedError {
+                timestamp: ts,
+                error: CollectError::Agent { status, index, oid },
+            });
+            return;
+        }
+        let policy = self.config.non_increasing();
+        let n = pdu_heads.len();
+        // The last OID seen per head in this reply, borrowed from the datagram.
+        let mut last: Vec<Option<BerOid<'_>>> = vec![None; n];
+        let mut progressed = false;
+        for (i, vb) in msg.pdu.varbinds().enumerate() {
+            let slot = i % n;
+            let h = &mut heads[pdu_heads[slot]];
+            if h.done {
+                continue;
+            }
+            let vb = match vb {
+                Ok(vb) => vb,
+                Err(e) => {
+                    // A bad varbind: its head cannot know where it is; stop it, keep the rest.
+                    h.done = true;
+                    self.errors.push(TimedError {
+                        timestamp: ts,
+                        error: CollectError::Malformed(e),
+                    });
+                    continue;
+                }
+            };
+            match step(h, last[slot].as_ref(), &vb, policy) {
+                Step::End => h.done = true,
+                Step::Skip => {
+                    last[slot] = Some(vb.oid);
+                    progressed = true;
+                }
+                Step::NonIncreasing => {
+                    h.done = true;
+                    let previous = last[slot].map_or_else(|| h.cursor.clone(), |b| b.to_oid());
+                    self.errors.push(TimedError {
+                        timestamp: ts,
+                        error: CollectError::NonIncreasingOid {
+                            previous,
+                            received: vb.oid.to_oid(),
+                        },
+                    });
+                }
+                Step::Record => {
+                    if self.writer.push_varbind(ts, h.root, &vb).is_err() {
+                        h.done = true;
+                        continue;
+                    }
+                    h.rows += 1;
+                    last[slot] = Some(vb.oid);
+                    progressed = true;
+                    if let NonIncreasingPolicy::Permissive { row_cap } = policy {
+                        if h.rows >= u64::from(row_cap) {
+                            h.done = true;
+                            self.errors.push(TimedError {
+                                timestamp: ts,
+                                error: CollectError::RowCap { rows: h.rows },
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for (slot, l) in last.into_iter().enumerate() {
+            if let Some(oid) = l {
+                heads[pdu_heads[slot]].cursor = oid.to_oid();
+            }
+        }
+        let any_open = pdu_heads.iter().any(|&h| !heads[h].done);
+        if progressed || !any_open {
+            self.stalled = 0;
+        } else {
+            // An empty or useless reply: ask again, but not forever.
+            self.stalled += 1;
+            if self.stalled > self.config.retries() {
+                for &h in pdu_heads {
+                    heads[h].done = true;
+                }
+                self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::NoProgress,
+                });
+            }
+        }
+    }
+
+    fn finish(self) -> Response {
+        let records = self.writer.record_count();
+        Response {
+            status: Status::from_outcome(records, self.errors.len()),
+            request: self.request,
+            range: self.range,
+            buffer: self.writer.finish(),
+            errors: self.errors,
+        }
+    }
+}
+
+/// What to do with one varbind of a walk reply.
+#[derive(Debug, PartialEq, Eq)]
+enum Step {
+    /// The head has ended (normally): endOfMibView, or left its subtree or range.
+    End,
+    /// Before the range's start: move on without recording.
+    Skip,
+    /// Not after the previous OID (an agent bug), under the strict policy or a loop.
+    NonIncreasing,
+    /// Record it.
+    Record,
+}
+
+fn step(
+    h: &mut Head,
+    last: Option<&BerOid<'_>>,
+    vb: &VarBind<'_>,
+    policy: NonIncreasingPolicy,
+) -> Step {
+    if vb.value == Value::EndOfMibView {
+        return Step::End;
+    }
+    let oid = vb.oid;
+    // Leaving the root's subtree is caught when the record is written (PushError::NotUnderRoot).
+    if let Some(stop) = &h.stop {
+        // Past the stop's subtree: greater than stop and not under it.
+        if oid.iter().cmp(stop.as_slice().iter().copied()) == std::cmp::Ordering::Greater
+            && !oid.starts_with(stop)
+        {
+            return Step::End;
+        }
+    }
+    let increasing = match last {
+        Some(prev) => oid.iter().cmp(prev.iter()) == std::cmp::Ordering::Greater,
+        None => oid.iter().cmp(h.cursor.as_slice().iter().copied()) == std::cmp::Ordering::Greater,
+    };
+    if !increasing && policy == NonIncreasingPolicy::Strict {
+        return Step::NonIncreasing;
+    }
+    // Permissive: remember every OID; seeing one again is a loop.
+    if let Some(seen) = &mut h.seen {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        oid.as_bytes().hash(&mut hasher);
+        if !seen.insert(hasher.finish()) {
+            return Step::NonIncreasing;
+        }
+    }
+    if let Some(start) = &h.start {
+        if oid.iter().cmp(start.as_slice().iter().copied()) == std::cmp::Ordering::Less {
+            return Step::Skip;
+        }
+    }
+    Step::Record
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_stay_positive_and_are_seedable() {
+        let mut a = RequestIds::new(42);
+        let mut b = RequestIds::new(42);
+        let mut c = RequestIds::new(43);
+        let xs: Vec<i32> = (0..10_000).map(|_| a.next()).collect();
+        assert!(xs.iter().all(|&x| x >= 1));
+        assert_eq!(xs[..10], (0..10).map(|_| b.next()).collect::<Vec<_>>()[..]);
+        assert_ne!(xs[..10], (0..10).map(|_| c.next()).collect::<Vec<_>>()[..]);
+        let used = [xs[0]];
+        let mut d = RequestIds::new(42);
+        assert_ne!(d.next_unused(&used), xs[0], "skips an id in use");
+    }
+
+    #[test]
+    fn too_big_shrinks_repetitions_then_heads_then_falls_back_to_getnext() {
+        let mut p = Packing {
+            heads: 4,
+            reps: 2,
+            getnext: false,
+        };
+        let mut steps = vec![p];
+        while p.shrink() {
+            steps.push(p);
+        }
+        let b = |heads, reps, getnext| Packing {
+            heads,
+            reps,
+            getnext,
+        };
+        assert_eq!(
+            steps,
+            [
+                b(4, 2, false),
+                b(4, 1, false),
+                b(2, 1, false),
+                b(1, 1, false),
+                b(1, 1, true)
+            ]
+        );
+    }
+}
