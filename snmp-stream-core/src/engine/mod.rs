@@ -621,43 +621,36 @@ impl Partition {
     /// tooBig: halve the repetitions, then the heads per PDU, then use GETNEXT; give up on
     /// what a single-OID GETNEXT or GET cannot fetch.
     fn too_big(&mut self, ts: u64, pdu: Pdu) {
-        let shrunk = self.packing.shrink();
-        match (pdu, &mut self.work) {
-            (Pdu::Get { oids, roots }, Work::Get(q)) => {
-                if shrunk {
-                    for item in oids.into_iter().zip(roots).rev() {
-                        q.push_front(item);
-                    }
-                } else {
-                    let oid = oids.into_iter().next();
-                    self.error(
-                        ts,
-                        CollectError::Agent {
-                            status: error_status::TOO_BIG,
-                            index: 1,
-                            oid,
-                        },
-                    );
+        if self.packing.shrink() {
+            // Ask again, smaller: walk heads simply stay open; GET OIDs go back in the queue.
+            if let (Pdu::Get { oids, roots }, Work::Get(q)) = (pdu, &mut self.work) {
+                for item in oids.into_iter().zip(roots).rev() {
+                    q.push_front(item);
                 }
             }
-            (Pdu::Bulk { heads, oids, .. } | Pdu::Next { heads, oids }, Work::Walk(hs)) => {
-                if !shrunk {
-                    for &h in &heads {
-                        hs[h].done = true;
-                    }
-                    let oid = oids.into_iter().next();
-                    self.error(
-                        ts,
-                        CollectError::Agent {
-                            status: error_status::TOO_BIG,
-                            index: 1,
-                            oid,
-                        },
-                    );
-                }
-            }
-            _ => {}
+            return;
         }
+        // Nothing left to shrink: what this PDU asked for cannot be had from this agent.
+        let oid = match (pdu, &mut self.work) {
+            (Pdu::Bulk { heads, oids, .. } | Pdu::Next { heads, oids }, Work::Walk(hs)) => {
+                for &h in &heads {
+                    hs[h].done = true;
+                }
+                oids.into_iter().next()
+            }
+            (Pdu::Get { oids, .. }, _) | (Pdu::Bulk { oids, .. } | Pdu::Next { oids, .. }, _) => {
+                oids.into_iter().next()
+            }
+        };
+        let status = error_status::TOO_BIG;
+        self.error(
+            ts,
+            CollectError::Agent {
+                status,
+                index: 1,
+                oid,
+            },
+        );
     }
 
     fn get_reply(
