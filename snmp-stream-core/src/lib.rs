@@ -56,6 +56,7 @@
 //! # Ok::<(), snmp_stream_core::OidError>(())
 //! ```
 
+pub mod agent;
 pub mod ber;
 pub mod community;
 pub mod config;

@@ -452,13 +452,15 @@ struct Packing {
 }
 
 impl Packing {
-    /// One step down after a tooBig: halve the repetitions, then the heads (or GET OIDs) per
-    /// PDU, then fall back to GETNEXT. False when nothing is left to shrink.
-    fn shrink(&mut self) -> bool {
+    /// One step down after a tooBig of a PDU that carried `in_pdu` heads (or GET OIDs): halve
+    /// the repetitions, then the heads per PDU (from what the PDU carried, so no step is
+    /// wasted), then fall back to GETNEXT. False when nothing is left to shrink.
+    fn shrink(&mut self, in_pdu: usize) -> bool {
+        let heads = self.heads.min(in_pdu);
         if !self.getnext && self.reps > 1 {
             self.reps /= 2;
-        } else if self.heads > 1 {
-            self.heads /= 2;
+        } else if heads > 1 {
+            self.heads = heads / 2;
         } else if !self.getnext {
             self.getnext = true;
         } else {
@@ -621,7 +623,11 @@ impl Partition {
     /// tooBig: halve the repetitions, then the heads per PDU, then use GETNEXT; give up on
     /// what a single-OID GETNEXT or GET cannot fetch.
     fn too_big(&mut self, ts: u64, pdu: Pdu) {
-        if self.packing.shrink() {
+        let in_pdu = match &pdu {
+            Pdu::Bulk { heads, .. } | Pdu::Next { heads, .. } => heads.len(),
+            Pdu::Get { oids, .. } => oids.len(),
+        };
+        if self.packing.shrink(in_pdu) {
             // Ask again, smaller: walk heads simply stay open; GET OIDs go back in the queue.
             if let (Pdu::Get { oids, roots }, Work::Get(q)) = (pdu, &mut self.work) {
                 for item in oids.into_iter().zip(roots).rev() {
@@ -914,26 +920,34 @@ mod tests {
 
     #[test]
     fn too_big_shrinks_repetitions_then_heads_then_falls_back_to_getnext() {
-        let mut p = Packing {
-            heads: 4,
-            reps: 2,
-            getnext: false,
-        };
-        let mut steps = vec![p];
-        while p.shrink() {
-            steps.push(p);
-        }
         let b = |heads, reps, getnext| Packing {
             heads,
             reps,
             getnext,
         };
+        let ladder = |mut p: Packing, in_pdu: usize| {
+            let mut steps = vec![p];
+            while p.shrink(in_pdu.min(p.heads)) {
+                steps.push(p);
+            }
+            steps
+        };
         assert_eq!(
-            steps,
+            ladder(b(4, 2, false), 4),
             [
                 b(4, 2, false),
                 b(4, 1, false),
                 b(2, 1, false),
+                b(1, 1, false),
+                b(1, 1, true)
+            ]
+        );
+        // A PDU with fewer heads than the packing allows halves from what it carried.
+        assert_eq!(
+            ladder(b(4, 2, false), 2),
+            [
+                b(4, 2, false),
+                b(4, 1, false),
                 b(1, 1, false),
                 b(1, 1, true)
             ]

@@ -1,0 +1,669 @@
+//! The command responder: one request datagram in, one Response datagram (or nothing) out.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use super::mib::Mib;
+use crate::ber::{
+    DecodeError, PduHeader, PduType, encode_message, error_status, pdu_len, read_message, tlv_len,
+};
+use crate::{Oid, SubIds, Value, Version};
+
+/// The largest UDP payload over IPv4 (65535 − 20 − 8): the default response size limit.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 65507;
+
+/// The fewest octets a response varbind can take: SEQUENCE header (2), an OID TLV of at least one
+/// content octet (3), a value TLV (2). Bounds how many varbinds a GETBULK may produce.
+const MIN_VARBIND_LEN: usize = 7;
+
+/// Misbehaviours a simulated agent can be told to show, plus its size limit. None by default.
+///
+/// Transport faults (loss, delay, duplication, a wrong source port) belong to whoever owns the
+/// socket; these are the ones visible in the Response itself.
+///
+/// Not `#[non_exhaustive]`, so that struct-update syntax works; a new knob must default to
+/// "off".
+///
+/// ```
+/// use snmp_stream_core::agent::Faults;
+///
+/// let faults = Faults {
+///     bulk_cap: Some(100),     // net-snmp's default GETBULK cap
+///     max_message_size: 1472, // one Ethernet frame
+///     ..Faults::default()
+/// };
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Faults {
+    /// Answer tooBig whenever the response would carry more than this many varbinds (for
+    /// GETBULK too: an agent that refuses instead of sending fewer repetitions).
+    pub too_big_above: Option<usize>,
+    /// A GETBULK response carries at most this many varbinds, silently fewer than asked.
+    pub bulk_cap: Option<usize>,
+    /// Answer every GETBULK with tooBig, however small (an agent whose GETBULK is broken but
+    /// whose GETNEXT works).
+    pub bulk_too_big: bool,
+    /// A looping agent: the GETNEXT/GETBULK successor of any OID at or after the first instance
+    /// at or after this OID is that instance again, so a walk sees it repeated.
+    pub non_increasing_after: Option<Oid>,
+    /// Reply with the request-id plus one.
+    pub wrong_request_id: bool,
+    /// Any request whose response would carry a varbind named by this OID gets this
+    /// error-status instead, with error-index the 1-based position of the request varbind that
+    /// led to it and the request's varbinds echoed.
+    pub error_status_on: Option<(Oid, i32)>,
+    /// The largest Response message this agent sends, in octets
+    /// ([`DEFAULT_MAX_MESSAGE_SIZE`] by default).
+    pub max_message_size: usize,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            too_big_above: None,
+            bulk_cap: None,
+            bulk_too_big: false,
+            non_increasing_after: None,
+            wrong_request_id: false,
+            error_status_on: None,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+        }
+    }
+}
+
+/// What [`Responder::respond`] did with a well-formed request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reply {
+    /// A Response message is in the output buffer.
+    Sent {
+        /// Varbinds in the Response.
+        varbinds: usize,
+        /// Its error-status (0 noError).
+        error_status: i32,
+        /// Its error-index.
+        error_index: i32,
+    },
+    /// Nothing to send: an agent discards this message silently. The output buffer is empty.
+    Dropped(DropReason),
+}
+
+/// Why a well-formed message gets no Response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DropReason {
+    /// A GetBulkRequest in an SNMPv1 message, which has no such PDU.
+    #[error("GetBulkRequest in an SNMPv1 message")]
+    BulkInV1,
+    /// A Response, Trap, Inform or Report: not something a command responder answers.
+    #[error("{0:?} is not a request a command responder answers")]
+    NotARequest(PduType),
+    /// Even the tooBig Response exceeds the maximum message size (RFC 3416 §4.2.1: silent drop).
+    #[error("even the tooBig response exceeds the maximum message size")]
+    TooBig,
+}
+
+/// A pure SNMP v1/v2c command responder over a [`Mib`]: GET, GETNEXT and GETBULK as
+/// RFC 3416 §4.2.1–4.2.3 (and RFC 1157 for v1) describe, with optional [`Faults`].
+///
+/// No I/O: the caller reads a datagram, calls [`respond`](Self::respond) and sends what it
+/// wrote. The community is echoed and not checked (choosing the MIB by community is the
+/// caller's business, as snmpsim maps communities to data files). A responder is `Sync`: one can
+/// serve many threads. Its working buffers are per thread and reused, so once a thread has
+/// answered its largest request it answers without allocating.
+///
+/// Decisions where the RFCs leave room:
+/// - GET miss in v2c: noSuchInstance when some instance lies strictly under the requested OID
+///   minus its last arc (the object type exists), else noSuchObject (as net-snmp answers for a
+///   scalar asked without `.0`).
+/// - GETBULK stops after the first round in which every repeater is at endOfMibView (as
+///   net-snmp does); a repeater that reached endOfMibView earlier repeats it, named by the last
+///   OID it returned, in the rounds before that.
+/// - Too big: GETBULK drops varbinds from the end until the message fits (RFC 3416 §4.2.3), and
+///   answers tooBig if not even one fits; GET and GETNEXT answer tooBig with an empty varbind
+///   list in v2c (RFC 3416 §4.2.1) and with the request's varbinds in v1 (RFC 1157 §4.1.2).
+/// - v1 hides Counter64 (RFC 3584 §4.2.2.1): GET of one is noSuchName, GETNEXT skips them.
+/// - SetRequest is refused as a read-only community is: noAccess in v2c, noSuchName in v1
+///   (RFC 3584 §4.3), error-index 1, varbinds echoed.
+///
+/// ```
+/// use std::sync::Arc;
+/// use snmp_stream_core::agent::{Mib, Reply, Responder};
+/// use snmp_stream_core::ber::{encode_message, read_message, PduHeader};
+/// use snmp_stream_core::{Oid, Value, Version};
+///
+/// let mib = Mib::from_snmprec("1.3.6.1.2.1.1.1.0|4|Linux\n1.3.6.1.2.1.1.3.0|67|42\n")?;
+/// let agent = Responder::new(Arc::new(mib));
+///
+/// let system: Oid = "1.3.6.1.2.1.1".parse().unwrap();
+/// let (mut request, mut response) = (Vec::new(), Vec::new());
+/// encode_message(&mut request, Version::V2c, b"public", &PduHeader::get_bulk(7, 0, 10),
+///     [(system.sub_ids(), Value::Null)]);
+/// let reply = agent.respond(&request, &mut response).unwrap();
+/// // Two instances, then one round of endOfMibView, then the early stop.
+/// assert_eq!(reply, Reply::Sent { varbinds: 3, error_status: 0, error_index: 0 });
+/// let msg = read_message(&response).unwrap();
+/// assert_eq!(msg.pdu.request_id, 7);
+/// let values: Vec<_> = msg.pdu.varbinds().map(|vb| vb.unwrap().value).collect();
+/// assert_eq!(values, [Value::OctetString(b"Linux"), Value::TimeTicks(42), Value::EndOfMibView]);
+/// # Ok::<(), snmp_stream_core::agent::SnmprecError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Responder {
+    mib: Arc<Mib>,
+    faults: Faults,
+    /// Index of the instance a looping agent sticks at (from `faults.non_increasing_after`).
+    stuck: Option<usize>,
+}
+
+thread_local! {
+    /// Each thread's working buffers, reused from request to request.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Reused per-request buffers.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    /// The request's OIDs, decoded back to back.
+    arcs: Vec<u32>,
+    /// Each request varbind's OID as a range of `arcs`.
+    spans: Vec<(usize, usize)>,
+    /// The response varbinds.
+    slots: Vec<Slot>,
+    /// GETBULK repeater positions.
+    repeaters: Vec<Repeater>,
+}
+
+// Invariant for the types below: an entry index is below the MIB's length, a request index
+// below the number of request varbinds.
+
+/// One response varbind.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// Name and value of a MIB instance.
+    Entry(usize),
+    /// An exception value under the given name.
+    Exception(Name, Exception),
+}
+
+/// Where a response varbind's name comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Name {
+    /// The name of a request varbind.
+    Request(usize),
+    /// The OID of a MIB instance.
+    Entry(usize),
+}
+
+/// The RFC 3416 §3 exceptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exception {
+    NoSuchObject,
+    NoSuchInstance,
+    EndOfMibView,
+}
+
+/// A GETBULK repeater between rounds (RFC 3416 §4.2.3: each round continues from the name the
+/// previous round returned).
+#[derive(Debug, Clone, Copy)]
+enum Repeater {
+    /// Not yet advanced: continues from request varbind `.0`.
+    Start(usize),
+    /// Last returned this instance.
+    At(usize),
+    /// Reached endOfMibView under this name.
+    End(Name),
+}
+
+/// The kinds of request answered with data.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Get,
+    GetNext,
+    Bulk {
+        non_repeaters: usize,
+        repetitions: usize,
+    },
+}
+
+impl Responder {
+    /// A responder over `mib` with no faults.
+    pub fn new(mib: Arc<Mib>) -> Self {
+        Responder {
+            mib,
+            faults: Faults::default(),
+            stuck: None,
+        }
+    }
+
+    /// The same responder showing `faults`.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.stuck = faults
+            .non_increasing_after
+            .as_ref()
+            .map(|f| self.mib.lower_bound(f.as_slice()))
+            .filter(|&k| k < self.mib.len());
+        self.faults = faults;
+        self
+    }
+
+    /// The MIB it serves.
+    pub fn mib(&self) -> &Arc<Mib> {
+        &self.mib
+    }
+
+    /// The faults it shows.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Answers one request datagram, writing the Response message into `out` (cleared first;
+    /// left empty when nothing is to be sent).
+    ///
+    /// `Err` when the datagram is not a well-formed v1/v2c message with well-formed varbinds
+    /// (including SNMPv3 and the v1 Trap-PDU, which the reader does not take): an agent counts
+    /// it (snmpInASNParseErrs) and drops it. Never panics, whatever the bytes.
+    pub fn respond(&self, request: &[u8], out: &mut Vec<u8>) -> Result<Reply, DecodeError> {
+        let mut answer = |scratch: &mut Scratch| self.respond_in(scratch, request, out);
+        // Fresh buffers in the cases the thread's own cannot be had (a call from a thread-local
+        // destructor, or re-entrantly): slower, never a panic.
+        SCRATCH
+            .try_with(|cell| match cell.try_borrow_mut() {
+                Ok(mut scratch) => Some(answer(&mut scratch)),
+                Err(_) => None,
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| answer(&mut Scratch::default()))
+    }
+
+    fn respond_in(
+        &self,
+        scratch: &mut Scratch,
+        request: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<Reply, DecodeError> {
+        out.clear();
+        let msg = read_message(request)?;
+        let v1 = msg.version == Version::V1;
+        let kind = match msg.pdu.pdu_type {
+            PduType::GetRequest | PduType::SetRequest => Kind::Get,
+            PduType::GetNextRequest => Kind::GetNext,
+            // RFC 1157 has no GetBulkRequest-PDU: in a v1 message it is a parse error, which
+            // an agent drops (net-snmp does so silently).
+            PduType::GetBulkRequest if v1 => return Ok(Reply::Dropped(DropReason::BulkInV1)),
+            PduType::GetBulkRequest => Kind::Bulk {
+                // RFC 3416 §4.2.3: negative values count as zero.
+                non_repeaters: usize::try_from(msg.pdu.non_repeaters()).unwrap_or(0),
+                repetitions: usize::try_from(msg.pdu.max_repetitions()).unwrap_or(0),
+            },
+            other => return Ok(Reply::Dropped(DropReason::NotARequest(other))),
+        };
+
+        let Responder { mib, faults, stuck } = self;
+        let Scratch {
+            arcs,
+            spans,
+            slots,
+            repeaters,
+        } = scratch;
+        arcs.clear();
+        spans.clear();
+        slots.clear();
+        for vb in msg.pdu.varbinds() {
+            let vb = vb?;
+            let start = arcs.len();
+            arcs.extend(vb.oid.iter());
+            spans.push((start, arcs.len()));
+        }
+
+        let request_id = if faults.wrong_request_id {
+            msg.pdu.request_id.wrapping_add(1)
+        } else {
+            msg.pdu.request_id
+        };
+        let mut w = Writer {
+            out,
+            version: msg.version,
+            community: msg.community,
+            request_id,
+            max: faults.max_message_size,
+            echo_len: spans.len(),
+        };
+        // The request's varbinds exactly as they came, for error responses.
+        let echo = msg
+            .pdu
+            .varbinds()
+            .filter_map(Result::ok)
+            .map(|vb| (SubIds::Ber(vb.oid), vb.value));
+
+        if msg.pdu.pdu_type == PduType::SetRequest {
+            // Read-only: RFC 3416 §4.2.5 noAccess; RFC 3584 §4.3 maps it to noSuchName for v1.
+            let status = if v1 {
+                error_status::NO_SUCH_NAME
+            } else {
+                error_status::NO_ACCESS
+            };
+            let index = i32::from(!spans.is_empty());
+            return Ok(w.error(status, index, echo, v1));
+        }
+
+        let ctx = Ctx {
+            mib: mib.as_ref(),
+            stuck: *stuck,
+            arcs,
+            spans,
+            v1,
+        };
+        let count = spans.len();
+        // Non-repeaters and repeaters (GET and GETNEXT: all non-repeaters).
+        let (n, r) = match kind {
+            Kind::Get => {
+                slots.extend((0..count).map(|j| ctx.get(j)));
+                (count, 0)
+            }
+            Kind::GetNext => {
+                slots.extend((0..count).map(|j| ctx.get_next(j)));
+                (count, 0)
+            }
+            Kind::Bulk {
+                non_repeaters,
+                repetitions,
+            } => {
+                let n = non_repeaters.min(count);
+                let limit = faults
+                    .bulk_cap
+                    .unwrap_or(usize::MAX)
+                    .min(faults.max_message_size / MIN_VARBIND_LEN + 1);
+                ctx.bulk(n, repetitions, limit, slots, repeaters);
+                (n, count - n)
+            }
+        };
+        // 1-based position of the request varbind behind response varbind `p`.
+        let position = |p: usize| {
+            let j = if p < n || r == 0 { p } else { n + (p - n) % r };
+            i32::try_from(j + 1).unwrap_or(i32::MAX)
+        };
+
+        // RFC 1157 §4.1.2–4.1.3: the first varbind without a value fails the whole request
+        // with noSuchName, error-index its position, varbinds echoed.
+        if v1 {
+            if let Some(p) = slots.iter().position(|s| matches!(s, Slot::Exception(..))) {
+                return Ok(w.error(error_status::NO_SUCH_NAME, position(p), echo, v1));
+            }
+        }
+        if let Some((oid, status)) = &faults.error_status_on {
+            let hit = slots
+                .iter()
+                .position(|s| ctx.name(ctx.slot_name(*s)) == oid.as_slice());
+            if let Some(p) = hit {
+                // RFC 3416 §4.2.1 (genErr and the like): request-id and varbinds as received.
+                return Ok(w.error(*status, position(p), echo, v1));
+            }
+        }
+        if faults.too_big_above.is_some_and(|max| slots.len() > max)
+            || (faults.bulk_too_big && matches!(kind, Kind::Bulk { .. }))
+        {
+            return Ok(w.too_big(echo, v1));
+        }
+
+        let varbinds = |k: usize| slots.iter().take(k).map(|s| ctx.varbind(*s));
+        let header = PduHeader::response(request_id, 0, 0);
+        let all = slots.len();
+        // The common case first: encode everything, then check.
+        let sent = w.send(&header, varbinds(all), all);
+        if w.out.len() <= w.max {
+            return Ok(sent);
+        }
+        if all > 0 && matches!(kind, Kind::Bulk { .. }) {
+            // RFC 3416 §4.2.3: drop varbinds from the end until the message fits. The largest
+            // fitting count, by binary search over exact sizes (lo fits, or is 0).
+            let (mut lo, mut hi) = (0, all - 1);
+            while lo < hi {
+                let mid = lo + (hi - lo).div_ceil(2);
+                if w.message_len(&header, varbinds(mid)) <= w.max {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            if lo > 0 {
+                return Ok(w.send(&header, varbinds(lo), lo));
+            }
+        }
+        Ok(w.too_big(echo, v1))
+    }
+}
+
+/// The read-only state of one request.
+struct Ctx<'a> {
+    mib: &'a Mib,
+    stuck: Option<usize>,
+    arcs: &'a [u32],
+    spans: &'a [(usize, usize)],
+    v1: bool,
+}
+
+impl<'a> Ctx<'a> {
+    /// The sub-identifiers behind a name.
+    fn name(&self, name: Name) -> &'a [u32] {
+        match name {
+            Name::Request(j) => self
+                .spans
+                .get(j)
+                .and_then(|&(start, end)| self.arcs.get(start..end))
+                .unwrap_or_default(),
+            Name::Entry(i) => self.mib.oid_at(i).as_slice(),
+        }
+    }
+
+    fn slot_name(&self, slot: Slot) -> Name {
+        match slot {
+            Slot::Entry(i) => Name::Entry(i),
+            Slot::Exception(name, _) => name,
+        }
+    }
+
+    /// A response varbind as the encoder takes it.
+    fn varbind(&self, slot: Slot) -> (SubIds<'a>, Value<'a>) {
+        match slot {
+            Slot::Entry(i) => (
+                self.mib.oid_at(i).sub_ids(),
+                self.mib.value_at(i).as_value(),
+            ),
+            Slot::Exception(name, e) => (
+                SubIds::U32(self.name(name)),
+                match e {
+                    Exception::NoSuchObject => Value::NoSuchObject,
+                    Exception::NoSuchInstance => Value::NoSuchInstance,
+                    Exception::EndOfMibView => Value::EndOfMibView,
+                },
+            ),
+        }
+    }
+
+    /// RFC 3416 §4.2.1 for request varbind `j`.
+    fn get(&self, j: usize) -> Slot {
+        let name = self.name(Name::Request(j));
+        match self.mib.search(name) {
+            // RFC 3584 §4.2.2.1: a v1 agent has no Counter64 objects.
+            Ok(i) if !(self.v1 && self.mib.value_at(i).is_counter64()) => Slot::Entry(i),
+            Ok(_) => Slot::Exception(Name::Request(j), Exception::NoSuchObject),
+            Err(_) => Slot::Exception(Name::Request(j), self.miss(name)),
+        }
+    }
+
+    /// noSuchInstance when the object type exists, noSuchObject otherwise (RFC 3416 §4.2.1).
+    /// Without MIB definitions, "the object type exists" is taken to mean: some instance lies
+    /// strictly under the requested name minus its last arc.
+    fn miss(&self, name: &[u32]) -> Exception {
+        let Some((_, parent)) = name.split_last() else {
+            return Exception::NoSuchObject;
+        };
+        let mut i = self.mib.lower_bound(parent);
+        if self
+            .mib
+            .entry(i)
+            .is_some_and(|(oid, _)| oid.as_slice() == parent)
+        {
+            i += 1;
+        }
+        match self.mib.entry(i) {
+            Some((oid, _)) if oid.as_slice().starts_with(parent) => Exception::NoSuchInstance,
+            _ => Exception::NoSuchObject,
+        }
+    }
+
+    /// RFC 3416 §4.2.2 for request varbind `j`.
+    fn get_next(&self, j: usize) -> Slot {
+        match self.successor(self.name(Name::Request(j))) {
+            Some(i) => Slot::Entry(i),
+            None => Slot::Exception(Name::Request(j), Exception::EndOfMibView),
+        }
+    }
+
+    /// Index of the GETNEXT successor of `name`.
+    fn successor(&self, name: &[u32]) -> Option<usize> {
+        if let Some(k) = self.stuck {
+            if self.mib.oid_at(k).as_slice() <= name {
+                return Some(k);
+            }
+        }
+        let mut i = self.mib.upper_bound(name);
+        if self.v1 {
+            // RFC 3584 §4.2.2.1: a v1 GETNEXT skips Counter64 objects.
+            while self.mib.entry(i).is_some_and(|(_, v)| v.is_counter64()) {
+                i += 1;
+            }
+        }
+        (i < self.mib.len()).then_some(i)
+    }
+
+    /// Index of the successor of instance `i`: the next one, or the looping agent's stuck one.
+    fn step(&self, i: usize) -> Option<usize> {
+        match self.stuck {
+            Some(k) if i >= k => Some(k),
+            _ => (i + 1 < self.mib.len()).then_some(i + 1),
+        }
+    }
+
+    /// RFC 3416 §4.2.3: `n` non-repeaters as GETNEXT, then up to `m` rounds over the rest,
+    /// interleaved (round 1 of every repeater, then round 2, …), at most `limit` varbinds.
+    fn bulk(
+        &self,
+        n: usize,
+        m: usize,
+        limit: usize,
+        slots: &mut Vec<Slot>,
+        repeaters: &mut Vec<Repeater>,
+    ) {
+        slots.extend((0..n).take(limit).map(|j| self.get_next(j)));
+        repeaters.clear();
+        repeaters.extend((n..self.spans.len()).map(Repeater::Start));
+        if repeaters.is_empty() {
+            return;
+        }
+        for _ in 0..m {
+            let mut all_ended = true;
+            for rep in repeaters.iter_mut() {
+                if slots.len() >= limit {
+                    return;
+                }
+                let (next, slot) = match *rep {
+                    Repeater::Start(j) => match self.successor(self.name(Name::Request(j))) {
+                        Some(i) => (Repeater::At(i), Slot::Entry(i)),
+                        None => end(Name::Request(j)),
+                    },
+                    Repeater::At(i) => match self.step(i) {
+                        Some(i) => (Repeater::At(i), Slot::Entry(i)),
+                        None => end(Name::Entry(i)),
+                    },
+                    Repeater::End(name) => end(name),
+                };
+                all_ended &= matches!(next, Repeater::End(_));
+                *rep = next;
+                slots.push(slot);
+            }
+            // net-snmp's early stop: once every repeater is at the end, further rounds would
+            // only repeat endOfMibView (RFC 3416 §4.2.3 allows fewer varbinds).
+            if all_ended {
+                return;
+            }
+        }
+    }
+}
+
+/// A repeater at endOfMibView: RFC 3416 §4.2.2 names it by the name it continued from.
+fn end(name: Name) -> (Repeater, Slot) {
+    (
+        Repeater::End(name),
+        Slot::Exception(name, Exception::EndOfMibView),
+    )
+}
+
+/// Writes Response messages for one request.
+struct Writer<'o, 'c> {
+    out: &'o mut Vec<u8>,
+    version: Version,
+    community: &'c [u8],
+    request_id: i32,
+    max: usize,
+    /// Varbinds in the request (all well formed), for echoes.
+    echo_len: usize,
+}
+
+impl Writer<'_, '_> {
+    /// Octets of the whole message [`Writer::send`] would write.
+    fn message_len<'v>(
+        &self,
+        header: &PduHeader,
+        varbinds: impl Iterator<Item = (SubIds<'v>, Value<'v>)>,
+    ) -> usize {
+        // The version INTEGER is 0 or 1: always three octets.
+        tlv_len(3 + tlv_len(self.community.len()) + pdu_len(header, varbinds))
+    }
+
+    /// Writes a Response of `n` varbinds.
+    fn send<'v, I>(&mut self, header: &PduHeader, varbinds: I, n: usize) -> Reply
+    where
+        I: Iterator<Item = (SubIds<'v>, Value<'v>)> + Clone,
+    {
+        encode_message(self.out, self.version, self.community, header, varbinds);
+        Reply::Sent {
+            varbinds: n,
+            error_status: header.error_status,
+            error_index: header.error_index,
+        }
+    }
+
+    /// An error Response echoing the request's varbinds; tooBig if even that is too large.
+    fn error<'v, I>(mut self, status: i32, index: i32, echo: I, v1: bool) -> Reply
+    where
+        I: Iterator<Item = (SubIds<'v>, Value<'v>)> + Clone,
+    {
+        let header = PduHeader::response(self.request_id, status, index);
+        if self.message_len(&header, echo.clone()) <= self.max {
+            self.send(&header, echo, self.echo_len)
+        } else {
+            self.too_big(echo, v1)
+        }
+    }
+
+    /// tooBig, error-index 0: with no varbinds in v2c (RFC 3416 §4.2.1), with the request's in
+    /// v1 (RFC 1157 §4.1.2: "of identical form"); dropped when even that does not fit.
+    fn too_big<'v, I>(mut self, echo: I, v1: bool) -> Reply
+    where
+        I: Iterator<Item = (SubIds<'v>, Value<'v>)> + Clone,
+    {
+        let header = PduHeader::response(self.request_id, error_status::TOO_BIG, 0);
+        // Either the echo or nothing: `take(0)` keeps one iterator type for both.
+        let n = if v1 { self.echo_len } else { 0 };
+        let varbinds = echo.take(n);
+        if self.message_len(&header, varbinds.clone()) <= self.max {
+            self.send(&header, varbinds, n)
+        } else {
+            self.out.clear();
+            Reply::Dropped(DropReason::TooBig)
+        }
+    }
+}

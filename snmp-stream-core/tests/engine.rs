@@ -1,0 +1,759 @@
+//! The request engine against a fake agent, on a virtual clock (DESIGN.md §3.3; STYLE.md's
+//! "quinn Pair"): the core `Responder` answers over an in-memory MIB, and the harness between
+//! them loses, delays, duplicates and reorders datagrams on demand.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use snmp_stream_core::agent::{Faults, Mib, MibValue, Reply, Responder};
+use snmp_stream_core::config::{ConfigOverrides, NonIncreasingPolicy};
+use snmp_stream_core::engine::{Event, Session};
+use snmp_stream_core::wireline::Wireline;
+use snmp_stream_core::{
+    CollectError, Community, Config, Host, IndexRange, Oid, Request, Response, Status, Value,
+};
+
+fn oid(s: &str) -> Oid {
+    s.parse().unwrap()
+}
+
+/// Transport misbehaviour between the session and the agent.
+#[derive(Debug, Clone, Default)]
+struct Knobs {
+    /// Probability (0..1) that a datagram in either direction is lost.
+    loss: f64,
+    /// Requests to drop by their order of transmission (0 = the first).
+    drop_requests: Vec<usize>,
+    /// Replies to drop by their order (0 = the first reply the agent sends).
+    drop_replies: Vec<usize>,
+    /// One-way delay.
+    delay: Duration,
+    /// Extra delay of the reply to the request with this transmission number.
+    late_reply: Option<(usize, Duration)>,
+    /// Probability that a reply is delivered twice.
+    duplicate: f64,
+    /// Random extra delay up to this, which reorders datagrams.
+    jitter: Duration,
+}
+
+/// A session, an agent and the network between them, on a virtual clock.
+struct Pair {
+    now: Instant,
+    session: Session,
+    agent: Responder,
+    knobs: Knobs,
+    rng: u64,
+    to_agent: Vec<(Instant, usize, Vec<u8>)>,
+    to_session: Vec<(Instant, Vec<u8>)>,
+    requests_sent: usize,
+    replies_sent: usize,
+    start: Instant,
+}
+
+impl Pair {
+    fn new(mib: Mib, faults: Faults, config: Config, knobs: Knobs, seed: u64) -> Pair {
+        // The virtual clock's origin; from here on time only moves when the harness says so.
+        #[allow(clippy::disallowed_methods)]
+        let now = Instant::now();
+        Pair {
+            now,
+            start: now,
+            session: Session::new(config, now, 1_700_000_000_000_000_000, seed),
+            agent: Responder::new(Arc::new(mib)).with_faults(faults),
+            knobs,
+            rng: seed | 1,
+            to_agent: Vec::new(),
+            to_session: Vec::new(),
+            requests_sent: 0,
+            replies_sent: 0,
+        }
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        (self.rng % 1_000_000) as f64 / 1_000_000.0 < p
+    }
+
+    fn jitter(&mut self) -> Duration {
+        if self.knobs.jitter.is_zero() {
+            return Duration::ZERO;
+        }
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 7;
+        self.rng ^= self.rng << 17;
+        self.knobs.jitter.mul_f64((self.rng % 1000) as f64 / 1000.0)
+    }
+
+    /// Runs until the session is idle; returns its responses and the virtual time taken.
+    fn run(&mut self) -> (Vec<Response>, Duration) {
+        let mut responses = Vec::new();
+        let mut buf = Vec::new();
+        let mut out = Vec::new();
+        for _ in 0..1_000_000 {
+            while let Some(t) = self.session.poll_transmit(self.now, &mut buf) {
+                let n = self.requests_sent;
+                self.requests_sent += 1;
+                let lost = self.knobs.drop_requests.contains(&n) || self.chance(self.knobs.loss);
+                if !lost {
+                    let at = self.now + self.knobs.delay + self.jitter();
+                    self.to_agent.push((at, n, buf[..t.len].to_vec()));
+                }
+            }
+            while let Some(Event::Response(r)) = self.session.poll_event() {
+                responses.push(r);
+            }
+            if self.session.is_idle() {
+                return (responses, self.now - self.start);
+            }
+            // The next thing to happen: a delivery or the session's timer.
+            let next_agent = self.to_agent.iter().map(|d| d.0).min();
+            let next_session = self.to_session.iter().map(|d| d.0).min();
+            let next = [next_agent, next_session, self.session.poll_timeout()]
+                .into_iter()
+                .flatten()
+                .min()
+                .expect("a busy session always has a timer or a datagram in flight");
+            self.now = self.now.max(next);
+            // Deliver to the agent.
+            let (due, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.to_agent)
+                .into_iter()
+                .partition(|d| d.0 <= self.now);
+            self.to_agent = rest;
+            for (_, n, req) in due {
+                if let Ok(Reply::Sent { .. }) = self.agent.respond(&req, &mut out) {
+                    let r = self.replies_sent;
+                    self.replies_sent += 1;
+                    if self.knobs.drop_replies.contains(&r) || self.chance(self.knobs.loss) {
+                        continue;
+                    }
+                    let mut at = self.now + self.knobs.delay + self.jitter();
+                    if let Some((k, extra)) = self.knobs.late_reply {
+                        if k == n {
+                            at += extra;
+                        }
+                    }
+                    self.to_session.push((at, out.clone()));
+                    if self.chance(self.knobs.duplicate) {
+                        let again = at + self.jitter();
+                        self.to_session.push((again, out.clone()));
+                    }
+                }
+            }
+            // Deliver to the session, in time order.
+            let (mut due, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.to_session)
+                .into_iter()
+                .partition(|d| d.0 <= self.now);
+            self.to_session = rest;
+            due.sort_by_key(|d| d.0);
+            for (_, reply) in due {
+                self.session.handle_datagram(self.now, &reply);
+            }
+            if self.session.poll_timeout().is_some_and(|t| t <= self.now) {
+                self.session.handle_timeout(self.now);
+            }
+        }
+        panic!("the session did not finish");
+    }
+}
+
+/// An ifTable-like MIB: columns 1 (INTEGER) and 2 (OCTET STRING) for interfaces 1..=n, and a
+/// sysDescr before and an ifXTable column after, so walks must stop at their subtree.
+fn if_table(n: u32) -> Mib {
+    let mut m = Mib::new();
+    m.insert(
+        oid("1.3.6.1.2.1.1.1.0"),
+        MibValue::OctetString(b"Linux".to_vec()),
+    );
+    for i in 1..=n {
+        m.insert(
+            oid(&format!("1.3.6.1.2.1.2.2.1.1.{i}")),
+            MibValue::Integer(i64::from(i)),
+        );
+        m.insert(
+            oid(&format!("1.3.6.1.2.1.2.2.1.2.{i}")),
+            MibValue::OctetString(format!("eth{i}").into_bytes()),
+        );
+    }
+    m.insert(
+        oid("1.3.6.1.2.1.31.1.1.1.1.1"),
+        MibValue::OctetString(b"lo".to_vec()),
+    );
+    m
+}
+
+fn host() -> Host {
+    "127.0.0.1:161".parse().unwrap()
+}
+
+fn walk(oids: &[&str]) -> Arc<Request> {
+    Arc::new(
+        Request::walk(
+            host(),
+            Community::v2c("public"),
+            oids.iter().map(|o| oid(o)).collect(),
+        )
+        .build()
+        .unwrap(),
+    )
+}
+
+/// (root index, index, value) of every record, as owned strings for easy comparison.
+fn records(r: &Response) -> Vec<(usize, String, String)> {
+    let read = Wireline::parse(r.buffer.as_words()).unwrap();
+    read.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let v = match rec.value().unwrap() {
+                Value::OctetString(s) => String::from_utf8_lossy(s).into_owned(),
+                Value::Integer(i) => i.to_string(),
+                other => format!("{other:?}"),
+            };
+            (rec.root_index(), rec.index().to_string(), v)
+        })
+        .collect()
+}
+
+fn config(f: impl FnOnce(ConfigOverrides) -> ConfigOverrides) -> Config {
+    f(ConfigOverrides::new()).build().unwrap()
+}
+
+fn one(mut rs: Vec<Response>) -> Response {
+    assert_eq!(rs.len(), 1, "{rs:?}");
+    rs.pop().unwrap()
+}
+
+fn expected_if_rows(n: u32) -> Vec<(usize, String, String)> {
+    let mut v: Vec<_> = (1..=n).map(|i| (0, i.to_string(), i.to_string())).collect();
+    v.extend((1..=n).map(|i| (1, i.to_string(), format!("eth{i}"))));
+    v
+}
+
+fn sorted(mut v: Vec<(usize, String, String)>) -> Vec<(usize, String, String)> {
+    v.sort_by(|a, b| {
+        (
+            a.0,
+            a.1.split('.')
+                .map(|x| x.parse::<u32>().unwrap())
+                .collect::<Vec<_>>(),
+        )
+            .cmp(&(
+                b.0,
+                b.1.split('.')
+                    .map(|x| x.parse::<u32>().unwrap())
+                    .collect::<Vec<_>>(),
+            ))
+    });
+    v
+}
+
+#[test]
+fn a_walk_collects_exactly_its_subtrees() {
+    let mut p = Pair::new(
+        if_table(30),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        1,
+    );
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(sorted(records(&r)), expected_if_rows(30));
+    // The seed's packing: ⌈√10⌉ = 4 heads, ⌊10/4⌋ = 2 repetitions; 2 heads here, so 2 rows of
+    // each column per PDU: 15 PDUs for 30 rows, plus the one that sees both heads end.
+    assert_eq!(p.session.stats().transmits, 16);
+}
+
+#[test]
+fn first_retransmission_still_completes() {
+    // The original lost results on the first retransmission.
+    let knobs = Knobs {
+        drop_requests: vec![0],
+        ..Knobs::default()
+    };
+    let mut p = Pair::new(if_table(5), Faults::default(), Config::default(), knobs, 2);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let (rs, took) = p.run();
+    let r = one(rs);
+    assert_eq!(r.status, Status::Complete);
+    assert_eq!(sorted(records(&r)), expected_if_rows(5));
+    assert_eq!(p.session.stats().retries, 1);
+    assert!(took >= Duration::from_secs(3), "waited one timeout");
+}
+
+#[test]
+fn late_reply_to_attempt_1_is_accepted_after_attempt_2_was_sent() {
+    // Attempt 1's reply arrives after 4 s (timeout 3 s); attempt 2's request is lost.
+    let knobs = Knobs {
+        late_reply: Some((0, Duration::from_secs(4))),
+        drop_requests: vec![1],
+        ..Knobs::default()
+    };
+    let mut p = Pair::new(if_table(3), Faults::default(), Config::default(), knobs, 3);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let (rs, took) = p.run();
+    let r = one(rs);
+    assert_eq!(r.status, Status::Complete);
+    assert_eq!(records(&r).len(), 3);
+    assert_eq!(p.session.stats().retries, 1);
+    assert!(
+        took < Duration::from_secs(6),
+        "finished on attempt 1's late reply, not attempt 2's timeout: {took:?}"
+    );
+}
+
+#[test]
+fn duplicate_replies_are_dropped() {
+    let knobs = Knobs {
+        duplicate: 1.0,
+        ..Knobs::default()
+    };
+    let mut p = Pair::new(if_table(20), Faults::default(), Config::default(), knobs, 4);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(sorted(records(&r)), expected_if_rows(20));
+    assert!(p.session.stats().unknown_request_id > 0);
+}
+
+#[test]
+fn range_starting_past_the_first_bulk_window() {
+    let mut p = Pair::new(
+        if_table(100),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        5,
+    );
+    let req = Request::walk(
+        host(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.2.2.1.2")],
+    )
+    .ranges(vec!["50:60".parse().unwrap()])
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete);
+    assert_eq!(r.range, Some("50:60".parse().unwrap()));
+    let got: Vec<String> = records(&r).into_iter().map(|x| x.1).collect();
+    let want: Vec<String> = (50..=60).map(|i| i.to_string()).collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn each_range_is_its_own_response() {
+    let mut p = Pair::new(
+        if_table(40),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        6,
+    );
+    let req = Request::walk(
+        host(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.2.2.1.1")],
+    )
+    .ranges(IndexRange::split_by_first_arc(4, 39))
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let rs = p.run().0;
+    assert_eq!(rs.len(), 4);
+    let counts: Vec<usize> = rs.iter().map(|r| records(r).len()).collect();
+    assert_eq!(counts, [9, 10, 10, 11], "1..=9, 10..=19, 20..=29, 30..");
+}
+
+#[test]
+fn too_big_is_recovered_by_shrinking_the_bulk() {
+    // More than one varbind is too big: 2×2 → 2×1 → 1×1 GETBULK, then the walk completes.
+    let faults = Faults {
+        too_big_above: Some(1),
+        ..Faults::default()
+    };
+    let mut p = Pair::new(if_table(6), faults, Config::default(), Knobs::default(), 7);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(sorted(records(&r)), expected_if_rows(6));
+}
+
+#[test]
+fn too_big_is_recovered_down_to_getnext() {
+    // Every GETBULK is tooBig: the ladder ends in GETNEXT, one head at a time.
+    let faults = Faults {
+        bulk_too_big: true,
+        ..Faults::default()
+    };
+    let mut p = Pair::new(if_table(6), faults, Config::default(), Knobs::default(), 7);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert!(r.errors.is_empty());
+    assert_eq!(sorted(records(&r)), expected_if_rows(6));
+    // tooBig at 2×2, 2×1 and 1×1 GETBULK; then 7 GETNEXTs per column (6 rows, then the end).
+    assert_eq!(p.session.stats().transmits, 3 + 14);
+}
+
+#[test]
+fn host_deadline_keeps_what_was_collected() {
+    // A round trip takes 1 s; the host has 2.5 s: two replies' worth of rows, then the deadline.
+    let knobs = Knobs {
+        delay: Duration::from_millis(500),
+        ..Knobs::default()
+    };
+    let cfg = config(|c| c.host_deadline(Duration::from_millis(2500)));
+    let mut p = Pair::new(if_table(30), Faults::default(), cfg, knobs, 15);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let (rs, took) = p.run();
+    let r = one(rs);
+    assert_eq!(r.status, Status::Partial);
+    // One head with M = 10: ⌈√10⌉ = 4 heads per PDU, so 2 repetitions per GETBULK.
+    assert_eq!(records(&r).len(), 4, "two GETBULKs of 2 repetitions");
+    assert_eq!(r.errors[0].error, CollectError::DeadlineExceeded);
+    assert_eq!(took, Duration::from_millis(2500));
+}
+
+#[test]
+fn exponential_backoff_spaces_the_retries() {
+    let knobs = Knobs {
+        loss: 1.0,
+        ..Knobs::default()
+    };
+    let backoff = snmp_stream_core::config::Backoff::Exponential {
+        factor: 2,
+        max: Duration::from_secs(3),
+    };
+    let cfg = config(|c| {
+        c.retries(3)
+            .timeout(Duration::from_secs(1))
+            .backoff(backoff)
+    });
+    let mut p = Pair::new(if_table(3), Faults::default(), cfg, knobs, 16);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let (rs, took) = p.run();
+    assert_eq!(one(rs).status, Status::Failed);
+    assert_eq!(
+        took,
+        Duration::from_secs(1 + 2 + 3 + 3),
+        "1, 2, then capped at 3"
+    );
+    assert_eq!(p.session.stats().transmits, 4);
+}
+
+#[test]
+fn bulk_capped_agent_is_walked_completely() {
+    let faults = Faults {
+        bulk_cap: Some(3),
+        ..Faults::default()
+    };
+    let cfg = config(|c| c.max_response_var_binds_per_pdu(50));
+    let mut p = Pair::new(if_table(40), faults, cfg, Knobs::default(), 8);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete);
+    assert_eq!(sorted(records(&r)), expected_if_rows(40));
+}
+
+#[test]
+fn non_increasing_agent_strict_stops_the_head_and_keeps_the_data() {
+    let faults = Faults {
+        non_increasing_after: Some(oid("1.3.6.1.2.1.2.2.1.2.3")),
+        ..Faults::default()
+    };
+    let mut p = Pair::new(if_table(10), faults, Config::default(), Knobs::default(), 9);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Partial);
+    let got: Vec<String> = records(&r).into_iter().map(|x| x.1).collect();
+    assert_eq!(got, ["1", "2", "3"]);
+    assert!(
+        matches!(r.errors[0].error, CollectError::NonIncreasingOid { .. }),
+        "{:?}",
+        r.errors
+    );
+}
+
+#[test]
+fn non_increasing_agent_permissive_detects_the_loop() {
+    let faults = Faults {
+        non_increasing_after: Some(oid("1.3.6.1.2.1.2.2.1.2.3")),
+        ..Faults::default()
+    };
+    let cfg = config(|c| c.non_increasing(NonIncreasingPolicy::Permissive { row_cap: 1000 }));
+    let mut p = Pair::new(if_table(10), faults, cfg, Knobs::default(), 10);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Partial);
+    assert!(records(&r).len() >= 3 && records(&r).len() < 1000);
+    assert!(
+        r.errors.iter().any(|e| matches!(
+            e.error,
+            CollectError::NonIncreasingOid { .. } | CollectError::RowCap { .. }
+        )),
+        "{:?}",
+        r.errors
+    );
+}
+
+#[test]
+fn dead_host_fails_after_timeout_times_retries_plus_one() {
+    let knobs = Knobs {
+        loss: 1.0,
+        ..Knobs::default()
+    };
+    let cfg = config(|c| c.retries(2).timeout(Duration::from_secs(2)));
+    let mut p = Pair::new(if_table(3), Faults::default(), cfg, knobs, 11);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    p.session.add_request(walk(&["1.3.6.1.2.1.1"])).unwrap();
+    let (rs, took) = p.run();
+    assert_eq!(rs.len(), 2);
+    for r in &rs {
+        assert_eq!(r.status, Status::Failed);
+        assert_eq!(r.errors[0].error, CollectError::Timeout { attempts: 3 });
+    }
+    assert_eq!(took, Duration::from_secs(6));
+    assert_eq!(
+        p.session.stats().transmits,
+        3,
+        "exactly retries + 1 transmissions"
+    );
+}
+
+#[test]
+fn error_status_is_recorded_with_its_index_and_oid() {
+    let faults = Faults {
+        error_status_on: Some((oid("1.3.6.1.2.1.2.2.1.2.2"), 5)),
+        ..Faults::default()
+    };
+    let mut p = Pair::new(if_table(5), faults, Config::default(), Knobs::default(), 12);
+    let req = Request::get(
+        host(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.2.2.1.1.2"), oid("1.3.6.1.2.1.2.2.1.2.2")],
+    )
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Failed);
+    assert_eq!(
+        r.errors[0].error,
+        CollectError::Agent {
+            status: 5,
+            index: 2,
+            oid: Some(oid("1.3.6.1.2.1.2.2.1.2.2"))
+        }
+    );
+}
+
+#[test]
+fn get_records_exceptions_as_data() {
+    let mut p = Pair::new(
+        if_table(2),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        13,
+    );
+    let req = Request::get(
+        host(),
+        Community::v2c("public"),
+        vec![
+            oid("1.3.6.1.2.1.1.1.0"),
+            oid("1.3.6.1.2.1.1.5.0"),
+            oid("1.3.6.1.2.1.2.2.1.2.9"),
+        ],
+    )
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete);
+    let got = records(&r);
+    assert_eq!(got[0], (0, String::new(), "Linux".into()));
+    assert_eq!(got.len(), 3);
+    assert!(
+        got[1].2.starts_with("NoSuch") && got[2].2.starts_with("NoSuch"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn v1_walk_ends_on_no_such_name_and_get_re_asks() {
+    let mut p = Pair::new(
+        if_table(4),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        14,
+    );
+    let req = Request::walk(
+        host(),
+        Community::v1("public"),
+        vec![oid("1.3.6.1.2.1.31.1.1.1.1")],
+    )
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let req = Request::get(
+        host(),
+        Community::v1("public"),
+        vec![oid("1.3.6.1.2.1.1.9.0"), oid("1.3.6.1.2.1.1.1.0")],
+    )
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let rs = p.run().0;
+    assert_eq!(rs.len(), 2);
+    let walk = rs
+        .iter()
+        .find(|r| r.request.kind() == snmp_stream_core::RequestKind::Walk)
+        .unwrap();
+    assert_eq!(records(walk), [(0, "1".into(), "lo".into())]);
+    let get = rs
+        .iter()
+        .find(|r| r.request.kind() == snmp_stream_core::RequestKind::Get)
+        .unwrap();
+    assert_eq!(get.status, Status::Complete);
+    let got = records(get);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().any(|x| x.2 == "NoSuchObject"));
+    assert!(got.iter().any(|x| x.2 == "Linux"));
+}
+
+// ---- model-based property test -------------------------------------------------------
+
+/// A random MIB under a few table columns, with random indices.
+fn arb_mib() -> impl Strategy<Value = BTreeMap<Vec<u32>, i64>> {
+    prop::collection::btree_map(
+        (1u32..5, prop::collection::vec(0u32..12, 1..4)).prop_map(|(col, idx)| {
+            let mut o = vec![1, 3, 6, 1, 2, 1, 2, 2, 1, col];
+            o.extend(idx);
+            o
+        }),
+        any::<i64>(),
+        0..80,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// For random MIBs, roots, ranges and loss below 100%, a WALK returns exactly
+    /// MIB ∩ subtree ∩ ranges, in order, without duplicates.
+    #[test]
+    fn walk_returns_exactly_mib_within_subtree_and_ranges(
+        table in arb_mib(),
+        cols in prop::sample::subsequence(vec![1u32, 2, 3, 4], 1..4),
+        ranges in prop::collection::vec((prop::collection::vec(0u32..12, 0..3), prop::collection::vec(0u32..12, 0..3)), 0..3),
+        // Loss per direction below 30% with 50 retries: a PDU fails all attempts with odds
+        // of about 1e-15, so a run never times out by chance.
+        loss in prop_oneof![Just(0.0), 0.0f64..0.3],
+        dup in prop_oneof![Just(0.0), 0.0f64..0.5],
+        m in 1u32..30,
+        v1 in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let mut mib = Mib::new();
+        for (o, v) in &table {
+            mib.insert(Oid::from_slice(o).unwrap(), MibValue::Integer(*v));
+        }
+        let ranges: Vec<IndexRange> = ranges.iter().filter_map(|(a, b)| IndexRange::new(a, b).ok()).collect();
+        let roots: Vec<Oid> = cols.iter().map(|c| oid(&format!("1.3.6.1.2.1.2.2.1.{c}"))).collect();
+        let community = if v1 { Community::v1("public") } else { Community::v2c("public") };
+        let req = Request::walk(host(), community, roots.clone()).ranges(ranges.clone()).build().unwrap();
+        let cfg = config(|c| c.max_response_var_binds_per_pdu(m).retries(50).timeout(Duration::from_secs(1)));
+        let knobs = Knobs { loss, duplicate: dup, jitter: Duration::from_millis(300), delay: Duration::from_millis(10), ..Knobs::default() };
+        let mut p = Pair::new(mib, Faults::default(), cfg, knobs, seed);
+        p.session.add_request(Arc::new(req)).unwrap();
+        let rs = p.run().0;
+        let merged = IndexRange::merge(ranges);
+        prop_assert_eq!(rs.len(), merged.len().max(1));
+        for r in &rs {
+            prop_assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+            // The model: every MIB entry under a root whose index lies in this response's range.
+            let mut want = Vec::new();
+            for (ri, root) in roots.iter().enumerate() {
+                for (o, v) in &table {
+                    if let Some(idx) = o.strip_prefix(root.as_slice()) {
+                        if r.range.as_ref().is_none_or(|rg| rg.contains(idx)) {
+                            want.push((ri, idx.iter().map(u32::to_string).collect::<Vec<_>>().join("."), v.to_string()));
+                        }
+                    }
+                }
+            }
+            let got = records(r);
+            // In order per root, and no duplicates: the per-root sequences equal the model's.
+            for ri in 0..roots.len() {
+                let g: Vec<_> = got.iter().filter(|x| x.0 == ri).collect();
+                let w: Vec<_> = want.iter().filter(|x| x.0 == ri).collect();
+                prop_assert_eq!(g, w);
+            }
+        }
+    }
+
+    /// A GET returns every requested OID, or its exception.
+    #[test]
+    fn get_returns_every_oid_or_its_exception(
+        table in arb_mib(),
+        asks in prop::collection::btree_set((1u32..5, prop::collection::vec(0u32..12, 1..4)), 1..25),
+        v1 in any::<bool>(),
+        m in 1u32..10,
+        seed in any::<u64>(),
+    ) {
+        let mut mib = Mib::new();
+        for (o, v) in &table {
+            mib.insert(Oid::from_slice(o).unwrap(), MibValue::Integer(*v));
+        }
+        let oids: Vec<Oid> = asks.iter().map(|(c, idx)| {
+            let mut o = vec![1, 3, 6, 1, 2, 1, 2, 2, 1, *c];
+            o.extend(idx);
+            Oid::from_vec(o).unwrap()
+        }).collect();
+        let community = if v1 { Community::v1("public") } else { Community::v2c("public") };
+        let req = Request::get(host(), community, oids.clone()).build().unwrap();
+        let mut p = Pair::new(mib, Faults::default(), config(|c| c.max_response_var_binds_per_pdu(m)), Knobs::default(), seed);
+        p.session.add_request(Arc::new(req)).unwrap();
+        let r = one(p.run().0);
+        prop_assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+        let got = records(&r);
+        prop_assert_eq!(got.len(), oids.len());
+        for (ri, o) in oids.iter().enumerate() {
+            let g = got.iter().find(|x| x.0 == ri).expect("every OID answered");
+            match table.get(o.as_slice()) {
+                Some(v) => prop_assert_eq!(&g.2, &v.to_string()),
+                None => prop_assert!(g.2.starts_with("NoSuch"), "{:?}", g),
+            }
+        }
+    }
+}
