@@ -757,3 +757,53 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn get_with_point_ranges_appends_the_index_to_each_root() {
+    let mut p = Pair::new(
+        if_table(5),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        17,
+    );
+    let req = Request::get(
+        host(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.2.2.1.1"), oid("1.3.6.1.2.1.2.2.1.2")],
+    )
+    .ranges(vec!["2:2".parse().unwrap(), "4:4".parse().unwrap()])
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(req)).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete);
+    assert_eq!(
+        records(&r),
+        [
+            (0, "2".into(), "2".into()),
+            (1, "2".into(), "eth2".into()),
+            (0, "4".into(), "4".into()),
+            (1, "4".into(), "eth4".into()),
+        ]
+    );
+}
+
+#[test]
+fn replies_with_a_wrong_request_id_are_counted_and_ignored() {
+    let faults = Faults {
+        wrong_request_id: true,
+        ..Faults::default()
+    };
+    let cfg = config(|c| c.retries(1).timeout(Duration::from_secs(1)));
+    let mut p = Pair::new(if_table(3), faults, cfg, Knobs::default(), 18);
+    p.session
+        .add_request(walk(&["1.3.6.1.2.1.2.2.1.2"]))
+        .unwrap();
+    let (rs, took) = p.run();
+    let r = one(rs);
+    assert_eq!(r.status, Status::Failed);
+    assert_eq!(r.errors[0].error, CollectError::Timeout { attempts: 2 });
+    assert_eq!(p.session.stats().unknown_request_id, 2);
+    assert_eq!(took, Duration::from_secs(2));
+}
