@@ -807,3 +807,19 @@ fn replies_with_a_wrong_request_id_are_counted_and_ignored() {
     assert_eq!(p.session.stats().unknown_request_id, 2);
     assert_eq!(took, Duration::from_secs(2));
 }
+
+#[test]
+fn only_response_pdus_answer_a_request() {
+    #[allow(clippy::disallowed_methods)] // the virtual clock's origin
+    let now = Instant::now();
+    let mut s = Session::new(Config::default(), now, 0, 19);
+    s.add_request(walk(&["1.3.6.1.2.1.2.2.1.2"])).unwrap();
+    let mut buf = Vec::new();
+    let t = s.poll_transmit(now, &mut buf).unwrap();
+    // The request itself, echoed back with our request-id, is not a reply.
+    let echo = buf[..t.len].to_vec();
+    s.handle_datagram(now, &echo);
+    assert_eq!(s.stats().malformed, 1);
+    assert!(s.poll_event().is_none());
+    assert!(!s.is_idle());
+}

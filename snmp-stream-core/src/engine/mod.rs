@@ -37,7 +37,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::ber::{PduHeader, VarBind, encode_message, error_status, read_message};
+use crate::ber::{PduHeader, PduType, VarBind, encode_message, error_status, read_message};
 use crate::config::{Config, NonIncreasingPolicy};
 use crate::oid::{MAX_SUB_IDS, Oid};
 use crate::request::{IndexRange, Request, RequestError, RequestKind};
@@ -70,7 +70,7 @@ pub struct SessionStats {
     pub retries: u64,
     /// PDUs whose every attempt timed out.
     pub timeouts: u64,
-    /// Datagrams that were not an SNMP message.
+    /// Datagrams that were not an SNMP Response message.
     pub malformed: u64,
     /// Datagrams with a request-id of no PDU in flight (stray, duplicate or late).
     pub unknown_request_id: u64,
@@ -256,9 +256,13 @@ impl Session {
 
     /// Takes a datagram that came from the host.
     pub fn handle_datagram(&mut self, now: Instant, datagram: &[u8]) {
-        let Ok(msg) = read_message(datagram) else {
-            self.stats.malformed += 1;
-            return;
+        // Only a Response-PDU answers a request (RFC 3416 §4.2.4); anything else is not ours.
+        let msg = match read_message(datagram) {
+            Ok(msg) if msg.pdu.pdu_type == PduType::Response => msg,
+            _ => {
+                self.stats.malformed += 1;
+                return;
+            }
         };
         let rid = msg.pdu.request_id;
         let Some(pos) = self
