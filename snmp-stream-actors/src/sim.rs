@@ -1,0 +1,697 @@
+//! The UDP simulator: an SNMP v1/v2c agent on loopback serving snmpsim `.snmprec` recordings,
+//! with optional protocol and transport faults (DESIGN.md §4, "Simulator").
+//!
+//! The protocol is [`snmp_stream_core::agent::Responder`]'s; this module owns the sockets, picks
+//! the responder by community (as snmpsim does: the community is the data file's path relative
+//! to the data directory, without `.snmprec`), and adds what only the transport can do: loss,
+//! delay, jitter and replies from the wrong port.
+//!
+//! The simulator runs on a thread of its own with its own single-threaded tokio runtime, so it
+//! can be started from a plain `#[test]` as well as from inside a tokio application.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket as StdUdpSocket};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use snmp_stream_core::agent::{Faults, Mib, Reply, Responder, SnmprecError};
+use snmp_stream_core::ber::read_message;
+use tokio::net::UdpSocket;
+use tokio::sync::oneshot;
+
+/// The file extension of snmpsim recordings.
+const SNMPREC_EXTENSION: &str = "snmprec";
+
+/// How deep [`SimulatorConfig::data_dir`] is searched for recordings (a guard against
+/// pathological trees; snmpsim's own layouts are one or two levels deep).
+const MAX_DIR_DEPTH: usize = 16;
+
+/// Receive buffer size: larger than any UDP payload, so no datagram is truncated.
+const RECV_BUFFER_LEN: usize = 65536;
+
+/// How a [`Simulator`] is set up: where its data comes from, where it listens, which faults it
+/// shows. Built with chained methods; everything is optional.
+///
+/// ```
+/// use std::time::Duration;
+/// use snmp_stream_actors::sim::SimulatorConfig;
+/// use snmp_stream_actors::core::agent::Faults;
+///
+/// let config = SimulatorConfig::new()
+///     .data_dir("data/snmpsim")
+///     .ports(4) // four simulated devices on 127.0.0.1, each serving every community
+///     .faults(Faults { bulk_cap: Some(100), ..Faults::default() })
+///     .loss(0.01)
+///     .delay(Duration::from_millis(5))
+///     .jitter(Duration::from_millis(2))
+///     .seed(7);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    data_dir: Option<PathBuf>,
+    mibs: Vec<(String, Arc<Mib>)>,
+    listen: Vec<SocketAddr>,
+    faults: Faults,
+    loss: f64,
+    delay: Duration,
+    jitter: Duration,
+    reply_from_other_port: bool,
+    seed: u64,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        SimulatorConfig {
+            data_dir: None,
+            mibs: Vec::new(),
+            listen: Vec::new(),
+            faults: Faults::default(),
+            loss: 0.0,
+            delay: Duration::ZERO,
+            jitter: Duration::ZERO,
+            reply_from_other_port: false,
+            seed: 0x5eed_5eed_5eed_5eed,
+        }
+    }
+}
+
+impl SimulatorConfig {
+    /// No data, listening on one socket at 127.0.0.1 (an ephemeral port), no faults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serve every `.snmprec` file under `dir` (searched recursively), each under the community
+    /// that is its path relative to `dir` without the extension, `/`-separated: community
+    /// `recorded/linux-full-walk` serves `dir/recorded/linux-full-walk.snmprec`.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
+    /// Serve `mib` under `community` too (in addition to, and taking precedence over, the data
+    /// directory's files).
+    pub fn mib(mut self, community: impl Into<String>, mib: Arc<Mib>) -> Self {
+        self.mibs.push((community.into(), mib));
+        self
+    }
+
+    /// Listen on `addr` as well (port 0 picks a free one). Without any `listen` or
+    /// [`ports`](Self::ports), the simulator listens on `127.0.0.1:0`.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen.push(addr);
+        self
+    }
+
+    /// Listen on `n` more sockets on `127.0.0.1`, each on a free port: `n` simulated devices
+    /// serving the same data.
+    pub fn ports(mut self, n: usize) -> Self {
+        let any_loopback = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+        self.listen.extend(std::iter::repeat_n(any_loopback, n));
+        self
+    }
+
+    /// The protocol-level faults every responder shows.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// The probability, in `[0, 1]`, that a request is lost (gets no reply).
+    pub fn loss(mut self, probability: f64) -> Self {
+        self.loss = probability;
+        self
+    }
+
+    /// A fixed delay before each reply is sent.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// A random extra delay before each reply, uniform in `[0, jitter]`, added to
+    /// [`delay`](Self::delay). Replies may then overtake each other.
+    pub fn jitter(mut self, jitter: Duration) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// Send each reply from a different socket than the one the request came to, so its source
+    /// port is not the one the client sent to (a collector must drop such replies).
+    pub fn reply_from_other_port(mut self, on: bool) -> Self {
+        self.reply_from_other_port = on;
+        self
+    }
+
+    /// The seed of the random choices (loss, jitter), for reproducible runs.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+}
+
+/// Why a [`Simulator`] could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// The loss probability is not a number in `[0, 1]`.
+    #[error("loss probability {0} is not in [0, 1]")]
+    BadLossProbability(f64),
+    /// A community given to [`SimulatorConfig::mib`] is one snmpsim could not map to a file.
+    #[error("community {0:?} is empty, starts with `/` or contains `..`")]
+    BadCommunity(String),
+    /// The data directory or one of its entries could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// A recording is not valid `.snmprec` (the error names the line).
+    #[error("{path}: {source}")]
+    Snmprec {
+        /// The file.
+        path: PathBuf,
+        /// The line and what is wrong with it.
+        source: SnmprecError,
+    },
+    /// A listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The I/O error.
+        source: io::Error,
+    },
+    /// The simulator's thread or runtime could not be started.
+    #[error("cannot start the simulator thread: {0}")]
+    Runtime(io::Error),
+}
+
+/// Counts of what a running simulator did, from [`SimulatorHandle::stats`].
+///
+/// Every received datagram is counted in `requests` and then in exactly one of the others.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SimStats {
+    /// Datagrams received.
+    pub requests: u64,
+    /// Responses sent (or handed to the delay timer, when one is configured).
+    pub replies: u64,
+    /// Datagrams that are not well-formed v1/v2c messages (snmpInASNParseErrs).
+    pub malformed: u64,
+    /// Messages for a community with no data: no reply, as an agent does (snmpInBadCommunityNames).
+    pub unknown_community: u64,
+    /// Requests dropped by the configured loss.
+    pub lost: u64,
+    /// Well-formed messages the responder chose not to answer (GETBULK in v1, a non-request
+    /// PDU, a tooBig that does not fit either).
+    pub responder_dropped: u64,
+    /// Responses the socket failed to send.
+    pub send_errors: u64,
+}
+
+/// The live counters behind [`SimStats`].
+#[derive(Debug, Default)]
+struct Counters {
+    requests: AtomicU64,
+    replies: AtomicU64,
+    malformed: AtomicU64,
+    unknown_community: AtomicU64,
+    lost: AtomicU64,
+    responder_dropped: AtomicU64,
+    send_errors: AtomicU64,
+}
+
+impl Counters {
+    fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn snapshot(&self) -> SimStats {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        SimStats {
+            requests: get(&self.requests),
+            replies: get(&self.replies),
+            malformed: get(&self.malformed),
+            unknown_community: get(&self.unknown_community),
+            lost: get(&self.lost),
+            responder_dropped: get(&self.responder_dropped),
+            send_errors: get(&self.send_errors),
+        }
+    }
+}
+
+/// The UDP simulator. See [`Simulator::start`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Simulator;
+
+impl Simulator {
+    /// Loads the data, binds the sockets and starts serving on a new thread.
+    ///
+    /// Every recording is parsed here, so a malformed file fails the start with
+    /// [`SimError::Snmprec`] naming the file and line. Returns once the simulator is ready to
+    /// answer; it serves until [`SimulatorHandle::stop`] or the handle is dropped.
+    pub fn start(config: SimulatorConfig) -> Result<SimulatorHandle, SimError> {
+        if !(0.0..=1.0).contains(&config.loss) {
+            return Err(SimError::BadLossProbability(config.loss));
+        }
+        let mut communities = HashMap::new();
+        if let Some(dir) = &config.data_dir {
+            load_dir(dir, &mut communities)?;
+        }
+        for (community, mib) in &config.mibs {
+            if !community_is_safe(community) {
+                return Err(SimError::BadCommunity(community.clone()));
+            }
+            communities.insert(community.clone().into_bytes(), mib.clone());
+        }
+        if communities.is_empty() {
+            tracing::warn!("simulator has no data: every request will go unanswered");
+        }
+        let responders: HashMap<Vec<u8>, Responder> = communities
+            .into_iter()
+            .map(|(c, mib)| (c, Responder::new(mib).with_faults(config.faults.clone())))
+            .collect();
+
+        let mut listen = config.listen.clone();
+        if listen.is_empty() {
+            listen.push(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)));
+        }
+        let mut sockets = Vec::with_capacity(listen.len());
+        let mut addrs = Vec::with_capacity(listen.len());
+        for addr in listen {
+            let bind = |addr: SocketAddr| {
+                let socket = StdUdpSocket::bind(addr)?;
+                socket.set_nonblocking(true)?;
+                Ok(socket)
+            };
+            let socket = bind(addr).map_err(|source| SimError::Bind { addr, source })?;
+            let local = socket
+                .local_addr()
+                .map_err(|source| SimError::Bind { addr, source })?;
+            // The other socket shares the listening one's IP, so only the port differs.
+            let other = if config.reply_from_other_port {
+                let other_addr = SocketAddr::new(local.ip(), 0);
+                Some(bind(other_addr).map_err(|source| SimError::Bind {
+                    addr: other_addr,
+                    source,
+                })?)
+            } else {
+                None
+            };
+            addrs.push(local);
+            sockets.push((socket, other));
+        }
+
+        let shared = Arc::new(Shared {
+            responders,
+            counters: Counters::default(),
+            loss: config.loss,
+            delay: config.delay,
+            jitter: config.jitter,
+        });
+        let (stop_tx, stop_rx) = oneshot::channel();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let thread_shared = shared.clone();
+        let seed = config.seed;
+        let thread = std::thread::Builder::new()
+            .name("snmp-simulator".into())
+            .spawn(move || serve(thread_shared, sockets, seed, stop_rx, ready_tx))
+            .map_err(SimError::Runtime)?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                return Err(SimError::Runtime(e));
+            }
+            Err(_) => {
+                let _ = thread.join();
+                return Err(SimError::Runtime(io::Error::other(
+                    "the simulator thread ended before it was ready",
+                )));
+            }
+        }
+        tracing::info!(
+            ?addrs,
+            communities = shared.responders.len(),
+            "simulator started"
+        );
+        Ok(SimulatorHandle {
+            addrs,
+            shared,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running simulator. Dropping it stops the simulator and waits for its thread.
+#[derive(Debug)]
+pub struct SimulatorHandle {
+    addrs: Vec<SocketAddr>,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SimulatorHandle {
+    /// The addresses it listens on, one per configured listen address, in order.
+    pub fn addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    /// The communities it serves, sorted.
+    pub fn communities(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .shared
+            .responders
+            .keys()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// What it has done so far.
+    pub fn stats(&self) -> SimStats {
+        self.shared.counters.snapshot()
+    }
+
+    /// Stops serving, closes the sockets and waits for the simulator's thread to end. Replies
+    /// still waiting out a configured delay are not sent.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            // An error means the thread has already ended.
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::error!("the simulator thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for SimulatorHandle {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// What the serving tasks share with each other and the handle.
+#[derive(Debug)]
+struct Shared {
+    /// One responder per community (its octets).
+    responders: HashMap<Vec<u8>, Responder>,
+    counters: Counters,
+    loss: f64,
+    delay: Duration,
+    jitter: Duration,
+}
+
+/// The simulator thread: a current-thread runtime with one task per listening socket, until
+/// `stop` fires (or its sender is dropped).
+fn serve(
+    shared: Arc<Shared>,
+    sockets: Vec<(StdUdpSocket, Option<StdUdpSocket>)>,
+    seed: u64,
+    stop: oneshot::Receiver<()>,
+    ready: mpsc::Sender<io::Result<()>>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    runtime.block_on(async move {
+        let mut tasks = Vec::with_capacity(sockets.len());
+        for (index, (socket, other)) in sockets.into_iter().enumerate() {
+            let convert = |s: StdUdpSocket| UdpSocket::from_std(s).map(Arc::new);
+            let socket = match convert(socket) {
+                Ok(s) => s,
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            };
+            let reply_socket = match other.map(convert).transpose() {
+                Ok(other) => other.unwrap_or_else(|| socket.clone()),
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            };
+            let rng = XorShift::new(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            tasks.push(tokio::spawn(serve_socket(
+                shared.clone(),
+                socket,
+                reply_socket,
+                rng,
+            )));
+        }
+        let _ = ready.send(Ok(()));
+        // Either a stop message or a dropped handle ends the simulator.
+        let _ = stop.await;
+        for task in tasks {
+            task.abort();
+        }
+    });
+    // Dropping the runtime cancels the tasks still waiting out a delay, and closes the sockets.
+}
+
+/// Serves one listening socket forever.
+async fn serve_socket(
+    shared: Arc<Shared>,
+    socket: Arc<UdpSocket>,
+    reply_socket: Arc<UdpSocket>,
+    mut rng: XorShift,
+) {
+    let mut buf = vec![0u8; RECV_BUFFER_LEN];
+    let mut out = Vec::with_capacity(RECV_BUFFER_LEN);
+    let counters = &shared.counters;
+    loop {
+        let (len, peer) = match socket.recv_from(&mut buf).await {
+            Ok(received) => received,
+            Err(e) => {
+                // Transient (an ICMP error reported on the socket, say): keep serving.
+                tracing::debug!(error = %e, "simulator recv failed");
+                continue;
+            }
+        };
+        Counters::bump(&counters.requests);
+        let datagram = &buf[..len];
+        let responder = match read_message(datagram) {
+            Ok(msg) => match shared.responders.get(msg.community) {
+                Some(responder) => responder,
+                None => {
+                    Counters::bump(&counters.unknown_community);
+                    tracing::debug!(
+                        %peer,
+                        community = %String::from_utf8_lossy(msg.community),
+                        "unknown community: no reply"
+                    );
+                    continue;
+                }
+            },
+            Err(e) => {
+                Counters::bump(&counters.malformed);
+                tracing::debug!(%peer, error = %e, "malformed datagram");
+                continue;
+            }
+        };
+        if shared.loss > 0.0 && rng.next_f64() < shared.loss {
+            Counters::bump(&counters.lost);
+            continue;
+        }
+        match responder.respond(datagram, &mut out) {
+            Ok(Reply::Sent { .. }) => {}
+            Ok(reply) => {
+                Counters::bump(&counters.responder_dropped);
+                tracing::debug!(%peer, ?reply, "responder dropped the request");
+                continue;
+            }
+            Err(e) => {
+                Counters::bump(&counters.malformed);
+                tracing::debug!(%peer, error = %e, "malformed request");
+                continue;
+            }
+        }
+        Counters::bump(&counters.replies);
+        let wait = shared.delay + rng.duration_up_to(shared.jitter);
+        if wait.is_zero() {
+            if let Err(e) = reply_socket.send_to(&out, peer).await {
+                Counters::bump(&counters.send_errors);
+                tracing::debug!(%peer, error = %e, "simulator send failed");
+            }
+        } else {
+            let (shared, reply_socket, reply) = (shared.clone(), reply_socket.clone(), out.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(wait).await;
+                if let Err(e) = reply_socket.send_to(&reply, peer).await {
+                    Counters::bump(&shared.counters.send_errors);
+                    tracing::debug!(%peer, error = %e, "simulator send failed");
+                }
+            });
+        }
+    }
+}
+
+/// True when `community` is a path snmpsim would map inside the data directory.
+fn community_is_safe(community: &str) -> bool {
+    !community.is_empty()
+        && !community.starts_with('/')
+        && !community.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// Loads every `.snmprec` under `root` into `out`, keyed by community.
+fn load_dir(root: &Path, out: &mut HashMap<Vec<u8>, Arc<Mib>>) -> Result<(), SimError> {
+    let mut pending = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = pending.pop() {
+        let io_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| SimError::Io { path, source }
+        };
+        for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))? {
+            let entry = entry.map_err(io_err(&dir))?;
+            let path = entry.path();
+            // Follows symlinks, so a linked recording is served like a copied one.
+            let meta = std::fs::metadata(&path).map_err(io_err(&path))?;
+            if meta.is_dir() {
+                if depth < MAX_DIR_DEPTH {
+                    pending.push((path, depth + 1));
+                } else {
+                    tracing::warn!(path = %path.display(), "directory too deep, skipped");
+                }
+                continue;
+            }
+            if path.extension().and_then(|e| e.to_str()) != Some(SNMPREC_EXTENSION) {
+                continue;
+            }
+            let Some(community) = community_of(root, &path) else {
+                tracing::warn!(path = %path.display(), "file name is not UTF-8, skipped");
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
+            let mib = Mib::from_snmprec(&text).map_err(|source| SimError::Snmprec {
+                path: path.clone(),
+                source,
+            })?;
+            tracing::debug!(%community, instances = mib.len(), "loaded recording");
+            out.insert(community.into_bytes(), Arc::new(mib));
+        }
+    }
+    Ok(())
+}
+
+/// The community of the recording at `path` under `root`: its relative path without the
+/// extension, `/`-separated. `None` when a component is not UTF-8.
+fn community_of(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?.with_extension("");
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    Some(parts?.join("/"))
+}
+
+/// xorshift64*: a tiny seedable generator, good enough for fault injection.
+#[derive(Debug, Clone)]
+struct XorShift(u64);
+
+impl XorShift {
+    fn new(seed: u64) -> Self {
+        // Zero is xorshift's one fixed point.
+        XorShift(if seed == 0 {
+            0x9e37_79b9_7f4a_7c15
+        } else {
+            seed
+        })
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform in `[0, 1)`.
+    fn next_f64(&mut self) -> f64 {
+        // The top 53 bits, as many as an f64 mantissa holds.
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in `[0, max]`, at nanosecond resolution.
+    fn duration_up_to(&mut self, max: Duration) -> Duration {
+        if max.is_zero() {
+            return Duration::ZERO;
+        }
+        let nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(self.next_u64() % nanos.saturating_add(1).max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn communities_that_escape_the_directory_are_refused() {
+        assert!(community_is_safe("recorded/linux-full-walk"));
+        assert!(community_is_safe("public"));
+        assert!(!community_is_safe(""));
+        assert!(!community_is_safe("/etc/passwd"));
+        assert!(!community_is_safe("../secret"));
+        assert!(!community_is_safe("a/../../b"));
+        assert!(community_is_safe("a..b"));
+    }
+
+    #[test]
+    fn community_is_the_relative_path_without_extension() {
+        let root = Path::new("/data");
+        assert_eq!(
+            community_of(root, Path::new("/data/recorded/linux-full-walk.snmprec")).as_deref(),
+            Some("recorded/linux-full-walk")
+        );
+        assert_eq!(
+            community_of(root, Path::new("/data/public.snmprec")).as_deref(),
+            Some("public")
+        );
+    }
+
+    #[test]
+    fn xorshift_is_seedable_and_in_range() {
+        let (mut a, mut b) = (XorShift::new(1), XorShift::new(1));
+        for _ in 0..1000 {
+            let x = a.next_f64();
+            assert_eq!(x, b.next_f64());
+            assert!((0.0..1.0).contains(&x));
+            let d = a.duration_up_to(Duration::from_millis(3));
+            b.duration_up_to(Duration::from_millis(3));
+            assert!(d <= Duration::from_millis(3));
+        }
+        assert_eq!(
+            XorShift::new(0).duration_up_to(Duration::ZERO),
+            Duration::ZERO
+        );
+    }
+}
