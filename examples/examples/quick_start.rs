@@ -1,100 +1,114 @@
-//! The original's quick start, without the network (the collector does not exist yet): walk two
-//! ifTable columns, ifIndex and ifDescr, of the `linux-full-walk` recording.
+//! The original's quick start, end to end on loopback: walk two ifTable columns (ifIndex and
+//! ifDescr) of the bundled `linux-full-walk` recording, served by the built-in simulated
+//! agent, and print the wireline buffer as the original did (one 8-byte word per row), then
+//! record by record.
 //!
-//! It builds the GETBULK request the collector will send (with the original's packing rule for
-//! `max_response_var_binds_per_pdu` = 10: ⌈√10⌉ = 4 heads per PDU, ⌊10/4⌋ = 2 repetitions, here
-//! with the two heads asked for), plays the agent by answering with the recording's rows,
-//! reads the response into a wireline buffer, and prints the buffer as the original's quick
-//! start did (one row of 8 bytes per word) and record by record.
+//! The collector actors do not exist yet, so this example drives one engine `Session` with a
+//! blocking UDP socket — the loop a host actor will run: send what the session wants sent,
+//! wait for a reply or the session's timer, feed either back, collect finished responses.
 //!
 //! Run: `cargo run -p snmp-stream-examples --example quick_start`
 
-use snmp_stream_core::ber::{PduHeader, encode_message, read_message};
-use snmp_stream_core::wireline::WirelineWriter;
-use snmp_stream_core::{Oid, Value, Version};
+use std::net::UdpSocket;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use snmp_stream_actors::{Simulator, SimulatorConfig};
+use snmp_stream_core::config::ConfigOverrides;
+use snmp_stream_core::engine::{Event, Session};
+use snmp_stream_core::{Community, Host, Oid, Request, Response, Value};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // The built-in simulated device, serving the bundled recordings on a free loopback port.
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/snmpsim");
+    let sim = Simulator::start(SimulatorConfig::new().data_dir(data))?;
+    let agent = sim.addrs()[0];
+    println!("simulated agent listening on {agent}");
+
+    // The seed's quick start: walk ifIndex and ifDescr, req_id 'abc', retries 1, timeout 3 s.
     let roots: Vec<Oid> = vec![
         "1.3.6.1.2.1.2.2.1.1".parse()?,
         "1.3.6.1.2.1.2.2.1.2".parse()?,
     ];
-    let community = b"recorded/linux-full-walk";
+    let request = Request::walk(
+        Host::ip(agent.ip(), agent.port()),
+        Community::v2c("recorded/linux-full-walk"),
+        roots.clone(),
+    )
+    .req_id("abc")
+    .config(
+        ConfigOverrides::new()
+            .retries(1)
+            .timeout(Duration::from_secs(3)),
+    )
+    .build()?;
 
-    // The request: GETBULK of both columns, non-repeaters 0, max-repetitions 2.
-    let mut request = Vec::with_capacity(1500);
-    encode_message(
-        &mut request,
-        Version::V2c,
-        community,
-        &PduHeader::get_bulk(1, 0, 2),
-        roots.iter().map(|r| (r.sub_ids(), Value::Null)),
-    );
+    let response = collect(agent, Arc::new(request))?;
     println!(
-        "GETBULK request, {} bytes: {}",
-        request.len(),
-        hex(&request)
+        "status: {}, {} errors",
+        response.status,
+        response.errors.len()
     );
-
-    // The agent's answer: the recording's first two rows of each column, interleaved as
-    // GETBULK returns them (RFC 3416 §4.2.3).
-    let (if_index, if_descr) = (&roots[0], &roots[1]);
-    let rows = [
-        (if_index.join(&[1])?, Value::Integer(1)),
-        (if_descr.join(&[1])?, Value::OctetString(b"lo")),
-        (if_index.join(&[2])?, Value::Integer(2)),
-        (if_descr.join(&[2])?, Value::OctetString(b"eth0")),
-    ];
-    let mut response = Vec::new();
-    encode_message(
-        &mut response,
-        Version::V2c,
-        community,
-        &PduHeader::response(1, 0, 0),
-        rows.iter().map(|(o, v)| (o.sub_ids(), *v)),
-    );
-
-    // The collector's side: read in place, append records to the wireline buffer.
-    let mut writer = WirelineWriter::new(b"abc", &roots);
-    let msg = read_message(&response)?;
-    let timestamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_nanos() as u64;
-    for vb in msg.pdu.varbinds() {
-        let vb = vb?;
-        // GETBULK interleaves the heads: varbind i belongs to root i mod 2.
-        let root = roots.iter().position(|r| vb.oid.starts_with(r));
-        if let Some(i) = root {
-            writer.push_varbind(timestamp, i, &vb)?;
-        }
-    }
-    let buf = writer.finish();
 
     println!(
         "\nwireline buffer, {} bytes, one word per row:",
-        buf.len_bytes()
+        response.buffer.len_bytes()
     );
-    for (i, word) in buf.as_bytes().chunks(8).enumerate() {
-        println!("  {:04x}: {}", i * 8, hex(word));
+    for (i, word) in response.buffer.as_bytes().chunks(8).enumerate() {
+        let hex: Vec<String> = word.iter().map(|b| format!("{b:02x}")).collect();
+        println!("  {:04x}: {}", i * 8, hex.join(" "));
     }
 
     println!("\nrecords:");
-    let read = buf.read()?;
+    let read = response.buffer.read()?;
     for rec in read.records() {
         let rec = rec?;
-        let root = &roots[rec.root_index()];
         let value = match rec.value()? {
             Value::OctetString(s) => format!("STRING: {}", String::from_utf8_lossy(s)),
+            Value::Integer(i) => format!("INTEGER: {i}"),
             other => format!("{other:?}"),
         };
-        println!("  {root}.{} = {value}", rec.index());
+        println!("  {}.{} = {value}", roots[rec.root_index()], rec.index());
     }
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Drives one session until its request is answered: the host-actor loop, blocking.
+fn collect(
+    agent: std::net::SocketAddr,
+    request: Arc<Request>,
+) -> Result<Response, Box<dyn std::error::Error>> {
+    let socket = UdpSocket::bind("127.0.0.1:0")?;
+    let wall_ns = SystemTime::now().duration_since(UNIX_EPOCH)?.as_nanos() as u64;
+    let mut session = Session::new(Default::default(), Instant::now(), wall_ns, wall_ns);
+    session.add_request(request)?;
+    let (mut out, mut inbuf) = (Vec::with_capacity(1500), vec![0u8; 65536]);
+    loop {
+        let now = Instant::now();
+        while let Some(t) = session.poll_transmit(now, &mut out) {
+            socket.send_to(&out[..t.len], agent)?;
+        }
+        if let Some(Event::Response(r)) = session.poll_event() {
+            return Ok(r);
+        }
+        // Wait for a reply until the session's timer, then feed whichever came first.
+        let wait = session
+            .poll_timeout()
+            .map_or(Duration::from_secs(1), |t| t.saturating_duration_since(now));
+        socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
+        match socket.recv_from(&mut inbuf) {
+            // Only the agent's address may answer (the transport's check, not the session's).
+            Ok((n, from)) if from == agent => session.handle_datagram(Instant::now(), &inbuf[..n]),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                session.handle_timeout(Instant::now());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
