@@ -1,4 +1,9 @@
-#![doc = include_str!("../../docs/wireline.md")]
+#![doc = include_str!("../../../docs/wireline.md")]
+
+pub mod file;
+mod order;
+
+pub use order::{convert, native_words};
 
 use std::borrow::Cow;
 use std::fmt;
@@ -772,7 +777,7 @@ mod tests {
 
     /// The hex dump in docs/wireline.md: between the markers, `OFFSET: 8 bytes  # comment`.
     fn documented_bytes() -> Vec<u8> {
-        let doc = include_str!("../../docs/wireline.md");
+        let doc = include_str!("../../../docs/wireline.md");
         let start = doc.find("<!-- example-start -->").expect("start marker");
         let end = doc.find("<!-- example-end -->").expect("end marker");
         doc[start..end]
