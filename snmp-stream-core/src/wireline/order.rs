@@ -121,67 +121,40 @@ impl<'a> Converter<'a> {
         Ok(s)
     }
 
+    /// Appends one number of `unit.len()` bytes in the target order: between little- and
+    /// big-endian that is its bytes reversed.
+    fn put_number(&mut self, unit: &[u8]) {
+        if self.source == self.target {
+            self.out.extend_from_slice(unit);
+        } else {
+            self.out.extend(unit.iter().rev());
+        }
+    }
+
     /// One word: read in the source order, written in the target order; returns its value.
     fn word(&mut self) -> Result<u64, WirelineError> {
         let b: [u8; 8] = self.take(8)?.try_into().expect("take(8) gives 8 bytes");
-        let v = if self.source == 0 {
+        self.put_number(&b);
+        Ok(if self.source == 0 {
             u64::from_le_bytes(b)
         } else {
             u64::from_be_bytes(b)
-        };
-        let o = if self.target == 0 {
-            v.to_le_bytes()
-        } else {
-            v.to_be_bytes()
-        };
-        self.out.extend_from_slice(&o);
-        Ok(v)
+        })
     }
 
     /// `count` numbers of `size` bytes (4 or 8), then the padding to a word.
     fn units(&mut self, count: u64, size: usize) -> Result<(), WirelineError> {
         let at = self.pos;
+        let bad = err(at, WirelineErrorKind::BadLength(count));
         let bytes = usize::try_from(count)
             .ok()
             .and_then(|c| c.checked_mul(size))
-            .ok_or(err(at, WirelineErrorKind::BadLength(count)))?;
-        let padded = bytes
-            .checked_next_multiple_of(WORD)
-            .ok_or(err(at, WirelineErrorKind::BadLength(count)))?;
-        let src = self
-            .take(padded)
-            .map_err(|_| err(at, WirelineErrorKind::BadLength(count)))?;
+            .ok_or(bad)?;
+        // A count from the buffer may be anything: no arithmetic on it may overflow.
+        let padded = bytes.checked_next_multiple_of(WORD).ok_or(bad)?;
+        let src = self.take(padded).map_err(|_| bad)?;
         for unit in src[..bytes].chunks_exact(size) {
-            match size {
-                4 => {
-                    let b: [u8; 4] = unit.try_into().expect("chunks of 4");
-                    let v = if self.source == 0 {
-                        u32::from_le_bytes(b)
-                    } else {
-                        u32::from_be_bytes(b)
-                    };
-                    let o = if self.target == 0 {
-                        v.to_le_bytes()
-                    } else {
-                        v.to_be_bytes()
-                    };
-                    self.out.extend_from_slice(&o);
-                }
-                _ => {
-                    let b: [u8; 8] = unit.try_into().expect("chunks of 8");
-                    let v = if self.source == 0 {
-                        u64::from_le_bytes(b)
-                    } else {
-                        u64::from_be_bytes(b)
-                    };
-                    let o = if self.target == 0 {
-                        v.to_le_bytes()
-                    } else {
-                        v.to_be_bytes()
-                    };
-                    self.out.extend_from_slice(&o);
-                }
-            }
+            self.put_number(unit);
         }
         // Padding is copied as it is (not zeroed), so a conversion can always be undone.
         self.out.extend_from_slice(&src[bytes..]);
