@@ -1,23 +1,142 @@
 //! # snmp-stream-decode
 //!
-//! Turns wireline buffers and files into polars DataFrames (long record form, reassembled table
-//! form) and parquet (DESIGN.md §5). Depends on `snmp-stream-core` for the format, never on the
-//! actors crate; it is the only crate of the workspace that depends on polars.
+//! Turns wireline buffers into polars DataFrames — a long frame of one row per record and a
+//! table frame that reassembles a WALK of table columns — and writes them as parquet
+//! (DESIGN.md §5). It reads buffers with the checked, zero-copy reader of `snmp-stream-core`
+//! (re-exported as [`wireline`]) and builds every column in one pass over the records. It is
+//! the only crate of the workspace that depends on polars, re-exported as [`polars`] so users
+//! name the same types.
 //!
-//! **Status: DataFrames and parquet are not implemented yet.** What exists today is the
-//! checked, zero-copy buffer reader of the core crate, re-exported here as [`wireline`], and
-//! the polars version this crate builds against, re-exported as [`polars`] so users can name
-//! the same types.
+//! ## The long frame ([`long_frame`])
+//!
+//! One row per record, in buffer order. The column names and order are stable
+//! ([`LONG_COLUMNS`]):
+//!
+//! | column | type | holds |
+//! |---|---|---|
+//! | `req_id` | String | the buffer's request-id (lossy UTF-8), the same on every row |
+//! | `host` | String | the host given to [`long_frame`], or null |
+//! | `timestamp` | Datetime(ns) | when the varbind was received, UTC |
+//! | `root_oid` | String | the record's root OID, dotted |
+//! | `index` | String | the sub-identifiers after the root, dotted (empty for the root itself) |
+//! | `value_type` | String | the SMI type name: `INTEGER`, `OCTET STRING`, `OID`, `IpAddress`, `Counter32`, `Gauge32`, `Timeticks`, `Opaque`, `Counter64`, `NULL`, `noSuchObject`, `noSuchInstance`, `endOfMibView`, or `tag 0x47` for a tag SNMP does not define |
+//! | `int` | Int64 | INTEGER values |
+//! | `uint` | UInt64 | Counter32, Gauge32, Timeticks and Counter64 values |
+//! | `bytes` | Binary | OCTET STRING, Opaque and unknown-tag values, raw |
+//! | `text` | String | OCTET STRING values that are UTF-8 without control characters (tab, CR, LF allowed) |
+//! | `oid` | String | OID values, dotted |
+//! | `ip` | String | IpAddress values, dotted quad |
+//!
+//! The typed columns are null on rows whose value is of another type; NULL and the exceptions
+//! leave all six null.
+//!
+//! ## The table frame ([`table_frame`])
+//!
+//! One row per distinct index in OID order, an `index` column, then one typed column per root
+//! OID, named by the built-in [`aliases`] (`ifDescr`, `ifHCInOctets`, …) or by the dotted OID.
+//!
+//! ## Parquet
+//!
+//! [`write_parquet`] writes either frame to a file; [`read_parquet`] reads one back.
+//!
+//! ## Not done yet
+//!
+//! - The errors frame: per-request errors live in responses and wireline-file metadata, which
+//!   this crate does not read yet.
+//! - Wireline *files* (several buffers with metadata, where `host` would come from) and
+//!   buffers written in the other byte order: the core reader rejects those with an error.
+//! - A directory of buffers as one parquet dataset; the index as `List(UInt32)`.
+//!
+//! ## Example
 //!
 //! ```
-//! use snmp_stream_decode::wireline::{Wireline, WirelineWriter};
-//! use snmp_stream_decode::polars::prelude::DataFrame;
+//! use snmp_stream_decode::polars::prelude::*;
+//! use snmp_stream_decode::wireline::WirelineWriter;
+//! use snmp_stream_decode::{long_frame, table_frame};
+//! use snmp_stream_core::Value;
 //!
-//! let buf = WirelineWriter::new(b"", &["1.3.6.1.2.1.1".parse().unwrap()]).finish();
-//! let read: Wireline<'_> = buf.read().unwrap();
-//! assert_eq!(read.records().count(), 0);
-//! let _empty = DataFrame::empty();
+//! let roots = ["1.3.6.1.2.1.2.2.1.2".parse()?, "1.3.6.1.2.1.2.2.1.10".parse()?];
+//! let mut w = WirelineWriter::new(b"req-1", &roots);
+//! let ts = 1_732_363_200_000_000_000; // 2024-11-23T12:00:00Z, in ns
+//! w.push_record(ts, 0, &[1], &Value::OctetString(b"lo")).unwrap();
+//! w.push_record(ts, 0, &[2], &Value::OctetString(b"eth0")).unwrap();
+//! w.push_record(ts, 1, &[1], &Value::Counter32(7)).unwrap();
+//! w.push_record(ts, 1, &[2], &Value::Counter32(9)).unwrap();
+//! let buf = w.finish();
+//! let buf = buf.read()?;
+//!
+//! let long = long_frame(&buf, Some("192.0.2.1"))?;
+//! assert_eq!(long.height(), 4);
+//! assert_eq!(long.column("root_oid")?.str()?.get(2), Some("1.3.6.1.2.1.2.2.1.10"));
+//! assert_eq!(long.column("uint")?.u64()?.get(3), Some(9));
+//!
+//! let table = table_frame(&buf)?;
+//! assert_eq!(table.get_column_names(), ["index", "ifDescr", "ifInOctets"]);
+//! assert_eq!(table.column("ifDescr")?.str()?.get(1), Some("eth0"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::{DataFrame, ParquetReader, ParquetWriter, PolarsError, SerReader};
+use snmp_stream_core::wireline::WirelineError;
+
+pub mod aliases;
+mod long;
+mod table;
+
+pub use long::{LONG_COLUMNS, long_frame};
 pub use polars;
 pub use snmp_stream_core::wireline;
+pub use table::table_frame;
+
+/// Why a buffer could not be turned into a frame, or a frame into parquet.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The buffer is truncated or corrupt; the error names the byte offset.
+    #[error("corrupt wireline buffer: {0}")]
+    Wireline(#[from] WirelineError),
+    /// polars refused to build, write or read a frame.
+    #[error("polars: {0}")]
+    Polars(#[from] PolarsError),
+    /// A parquet file could not be opened or created.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+impl DecodeError {
+    /// The byte offset in the buffer of a [`DecodeError::Wireline`] error.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            DecodeError::Wireline(e) => Some(e.offset),
+            _ => None,
+        }
+    }
+}
+
+/// Writes a frame to a parquet file (created or truncated), returning the bytes written.
+pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<u64, DecodeError> {
+    let path = path.as_ref();
+    let file = File::create(path).map_err(|source| DecodeError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(ParquetWriter::new(file).finish(df)?)
+}
+
+/// Reads a parquet file written by [`write_parquet`] back into a frame.
+pub fn read_parquet(path: impl AsRef<Path>) -> Result<DataFrame, DecodeError> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|source| DecodeError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(ParquetReader::new(file).finish()?)
+}
