@@ -39,13 +39,19 @@
 //!
 //! [`write_parquet`] writes either frame to a file; [`read_parquet`] reads one back.
 //!
+//! ## Wireline files
+//!
+//! [`decode_file`] / [`decode_file_bytes`] read a wireline file (frames of metadata and buffer,
+//! `docs/wireline.md`) or one bare buffer — the original's or ours, of either byte order — into
+//! one long frame, with `host` from each frame's metadata, and an errors frame ([`errors_frame`]:
+//! `host`, `req_id`, `timestamp`, `kind`, `message`). A truncated last frame (a file still being
+//! written) is reported in [`FileFrames::truncated`] after the complete frames before it; other
+//! damage is an error naming the byte offset in the file. [`files_to_parquet`] writes many files
+//! as one parquet dataset.
+//!
 //! ## Not done yet
 //!
-//! - The errors frame: per-request errors live in responses and wireline-file metadata, which
-//!   this crate does not read yet.
-//! - Wireline *files* (several buffers with metadata, where `host` would come from) and
-//!   buffers written in the other byte order: the core reader rejects those with an error.
-//! - A directory of buffers as one parquet dataset; the index as `List(UInt32)`.
+//! - The index as `List(UInt32)` beside its dotted form.
 //!
 //! ## Example
 //!
@@ -81,11 +87,14 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{DataFrame, ParquetReader, ParquetWriter, PolarsError, SerReader};
 use snmp_stream_core::wireline::WirelineError;
+use snmp_stream_core::wireline::file::FileError;
 
 pub mod aliases;
+mod files;
 mod long;
 mod table;
 
+pub use files::{FileFrames, decode_file, decode_file_bytes, errors_frame, files_to_parquet};
 pub use long::{LONG_COLUMNS, long_frame};
 pub use polars;
 pub use snmp_stream_core::wireline;
@@ -101,7 +110,18 @@ pub enum DecodeError {
     /// polars refused to build, write or read a frame.
     #[error("polars: {0}")]
     Polars(#[from] PolarsError),
-    /// A parquet file could not be opened or created.
+    /// A wireline file is damaged (other than a truncated last frame); names the byte offset.
+    #[error("wireline file: {0}")]
+    File(FileError),
+    /// A wireline file on disk is damaged; names the file and the byte offset.
+    #[error("{}: {error}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where.
+        error: FileError,
+    },
+    /// A file could not be opened, read or created.
     #[error("{}: {source}", path.display())]
     Io {
         /// The file.
@@ -112,10 +132,14 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    /// The byte offset in the buffer of a [`DecodeError::Wireline`] error.
+    /// The byte offset of a corrupt buffer or file error: in the buffer for
+    /// [`DecodeError::Wireline`], in the file for [`DecodeError::File`] and [`DecodeError::InFile`].
     pub fn offset(&self) -> Option<usize> {
         match self {
             DecodeError::Wireline(e) => Some(e.offset),
+            DecodeError::File(e) | DecodeError::InFile { error: e, .. } => {
+                usize::try_from(e.offset).ok()
+            }
             _ => None,
         }
     }

@@ -368,6 +368,8 @@ pub enum FileErrorKind {
 pub struct Frame<'a> {
     /// Byte offset of the frame in the file.
     pub offset: u64,
+    /// Byte offset of the frame's buffer in the file (after the lengths and the metadata).
+    pub buffer_offset: u64,
     /// The metadata; `None` for a bare buffer.
     pub meta: Option<FrameMeta>,
     /// The buffer, byte for byte as written.
@@ -378,11 +380,15 @@ impl Frame<'_> {
     /// The buffer's words in this machine's byte order (see [`native_words`]), ready for
     /// [`super::Wireline::parse`]; errors name the offset within the file.
     pub fn words(&self) -> Result<Cow<'_, [u64]>, FileError> {
-        let at = self.offset + if self.meta.is_some() { 16 } else { 0 };
-        native_words(self.buffer).map_err(|e| FileError {
-            offset: at + e.offset as u64,
+        native_words(self.buffer).map_err(|e| self.buffer_error(e))
+    }
+
+    /// A buffer error, with its offset made an offset in the file.
+    pub fn buffer_error(&self, e: WirelineError) -> FileError {
+        FileError {
+            offset: self.buffer_offset + e.offset as u64,
             kind: FileErrorKind::Buffer(e),
-        })
+        }
     }
 }
 
@@ -434,6 +440,7 @@ impl<'a> Frames<'a> {
             self.done = true;
             return Some(Ok(Frame {
                 offset: 0,
+                buffer_offset: 0,
                 meta: None,
                 buffer: self.bytes,
             }));
@@ -481,6 +488,7 @@ impl<'a> Frames<'a> {
         self.pos = end;
         Some(Ok(Frame {
             offset: start as u64,
+            buffer_offset: buf_at as u64,
             meta: Some(meta),
             buffer: &self.bytes[buf_at..end],
         }))

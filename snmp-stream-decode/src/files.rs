@@ -1,0 +1,163 @@
+//! Wireline files (and bare buffers) to frames: every response a file holds, with each
+//! frame's host, and the errors its metadata records.
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use snmp_stream_core::wireline::file::{FileError, FileErrorKind, FrameMeta, frames};
+use snmp_stream_core::wireline::{Wireline, WirelineWriter};
+
+use crate::{DecodeError, long_frame, write_parquet};
+
+/// What one wireline file decodes to.
+#[derive(Debug)]
+pub struct FileFrames {
+    /// The long frame of every record of every complete frame (see [`crate::LONG_COLUMNS`]).
+    pub records: DataFrame,
+    /// One row per recorded error: `host`, `req_id`, `timestamp`, `kind`, `message`.
+    pub errors: DataFrame,
+    /// Complete frames read.
+    pub frames: usize,
+    /// A truncated last frame (a file still being written), reported after the frames before
+    /// it were read.
+    pub truncated: Option<FileError>,
+}
+
+/// Decodes the bytes of a wireline file, or of one bare buffer (the original's or ours, of
+/// either byte order).
+///
+/// A truncated last frame is not an error: the complete frames are returned and
+/// [`FileFrames::truncated`] says where the file ends. Any other damage is an error naming the
+/// byte offset in the file.
+pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, DecodeError> {
+    let mut records: Option<DataFrame> = None;
+    let mut metas: Vec<FrameMeta> = Vec::new();
+    let mut truncated = None;
+    let mut count = 0;
+    for frame in frames(bytes) {
+        let frame = match frame {
+            Ok(f) => f,
+            Err(e) if e.kind == FileErrorKind::TruncatedFrame => {
+                truncated = Some(e);
+                break;
+            }
+            Err(e) => return Err(DecodeError::File(e)),
+        };
+        let words = frame.words().map_err(DecodeError::File)?;
+        let buf = Wireline::parse(&words).map_err(|e| DecodeError::File(frame.buffer_error(e)))?;
+        let host = frame.meta.as_ref().map(|m| m.host.as_str());
+        let df = long_frame(&buf, host).map_err(|e| match e {
+            DecodeError::Wireline(w) => DecodeError::File(frame.buffer_error(w)),
+            other => other,
+        })?;
+        match &mut records {
+            None => records = Some(df),
+            Some(all) => {
+                all.vstack_mut_owned(df)?;
+            }
+        }
+        if let Some(m) = frame.meta {
+            metas.push(m);
+        }
+        count += 1;
+    }
+    let records = match records {
+        Some(mut r) => {
+            r.rechunk_mut();
+            r
+        }
+        None => empty_long_frame()?,
+    };
+    Ok(FileFrames {
+        records,
+        errors: errors_frame(&metas)?,
+        frames: count,
+        truncated,
+    })
+}
+
+/// [`decode_file_bytes`] of a file on disk; errors name the path.
+pub fn decode_file(path: impl AsRef<Path>) -> Result<FileFrames, DecodeError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| DecodeError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    decode_file_bytes(&bytes).map_err(|e| match e {
+        DecodeError::File(f) => DecodeError::InFile {
+            path: path.to_owned(),
+            error: f,
+        },
+        other => other,
+    })
+}
+
+/// Many wireline files into one parquet file of their records (one dataset): returns the
+/// number of records written and the files whose last frame was truncated.
+pub fn files_to_parquet(
+    paths: &[PathBuf],
+    out: impl AsRef<Path>,
+) -> Result<(usize, Vec<(PathBuf, FileError)>), DecodeError> {
+    let mut all: Option<DataFrame> = None;
+    let mut truncated = Vec::new();
+    for p in paths {
+        let f = decode_file(p)?;
+        if let Some(t) = f.truncated {
+            truncated.push((p.clone(), t));
+        }
+        match &mut all {
+            None => all = Some(f.records),
+            Some(a) => {
+                a.vstack_mut_owned(f.records)?;
+            }
+        }
+    }
+    let mut all = match all {
+        Some(a) => a,
+        None => empty_long_frame()?,
+    };
+    all.rechunk_mut();
+    write_parquet(&mut all, out)?;
+    Ok((all.height(), truncated))
+}
+
+/// The errors recorded in frames' metadata, one row each.
+pub fn errors_frame(metas: &[FrameMeta]) -> Result<DataFrame, DecodeError> {
+    let n: usize = metas.iter().map(|m| m.errors.len()).sum();
+    let (mut host, mut req_id, mut ts, mut kind, mut message) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for m in metas {
+        let rid = String::from_utf8_lossy(&m.req_id);
+        for e in &m.errors {
+            host.push(m.host.as_str());
+            req_id.push(rid.clone().into_owned());
+            ts.push(i64::try_from(e.timestamp).unwrap_or(i64::MAX));
+            kind.push(e.kind.name());
+            message.push(e.message.as_str());
+        }
+    }
+    let timestamp = Int64Chunked::from_vec("timestamp".into(), ts)
+        .into_datetime(TimeUnit::Nanoseconds, None)
+        .into_series();
+    Ok(DataFrame::new(
+        n,
+        vec![
+            Column::new("host".into(), host),
+            Column::new("req_id".into(), req_id),
+            timestamp.into(),
+            Column::new("kind".into(), kind),
+            Column::new("message".into(), message),
+        ],
+    )?)
+}
+
+fn empty_long_frame() -> Result<DataFrame, DecodeError> {
+    let empty = WirelineWriter::new(b"", &[]).finish();
+    let words = empty.into_words();
+    long_frame(&Wireline::parse(&words)?, None)
+}
