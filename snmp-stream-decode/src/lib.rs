@@ -122,7 +122,8 @@ pub enum DecodeError {
         error: FileError,
     },
     /// A file could not be opened, read or created.
-    #[error("{}: {source}", path.display())]
+    // The cause is the error's source, so `{:#}` chains print it once.
+    #[error("file {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
