@@ -149,7 +149,8 @@ impl Session {
     pub fn poll_transmit(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
         // Retransmissions first: their timers already ran out.
         if let Some(i) = self.in_flight.iter().position(|f| f.resend) {
-            let id = self.ids.next_unused(&self.in_flight_ids());
+            let in_flight = &self.in_flight;
+            let id = self.ids.next_unused(|id| id_in_use(in_flight, id));
             let f = &mut self.in_flight[i];
             f.resend = false;
             f.attempts.push(id);
@@ -169,15 +170,14 @@ impl Session {
         if self.in_flight.len() >= limit {
             return None;
         }
-        let busy: Vec<u64> = self.in_flight.iter().map(|f| f.partition).collect();
-        let used = self.in_flight_ids();
         for p in &mut self.partitions {
             // One PDU per partition at a time: its heads move in step.
-            if busy.contains(&p.id) {
+            if self.in_flight.iter().any(|f| f.partition == p.id) {
                 continue;
             }
             if let Some(pdu) = p.next_pdu() {
-                let id = self.ids.next_unused(&used);
+                let in_flight = &self.in_flight;
+                let id = self.ids.next_unused(|id| id_in_use(in_flight, id));
                 let f = InFlight {
                     partition: p.id,
                     pdu,
@@ -192,13 +192,6 @@ impl Session {
             }
         }
         None
-    }
-
-    fn in_flight_ids(&self) -> Vec<i32> {
-        self.in_flight
-            .iter()
-            .flat_map(|f| f.attempts.iter().copied())
-            .collect()
     }
 
     /// The next time [`Session::handle_timeout`] should be called, if any.
@@ -349,14 +342,19 @@ impl RequestIds {
         }
     }
 
-    fn next_unused(&mut self, used: &[i32]) -> i32 {
+    fn next_unused(&mut self, in_use: impl Fn(i32) -> bool) -> i32 {
         loop {
             let id = self.next();
-            if !used.contains(&id) {
+            if !in_use(id) {
                 return id;
             }
         }
     }
+}
+
+/// True when `id` is an attempt of a PDU in flight (a new attempt must not reuse it).
+fn id_in_use(in_flight: &[InFlight], id: i32) -> bool {
+    in_flight.iter().any(|f| f.attempts.contains(&id))
 }
 
 /// A PDU in flight: what it asked, and the request-ids of its attempts.
@@ -917,9 +915,8 @@ mod tests {
         assert!(xs.iter().all(|&x| x >= 1));
         assert_eq!(xs[..10], (0..10).map(|_| b.next()).collect::<Vec<_>>()[..]);
         assert_ne!(xs[..10], (0..10).map(|_| c.next()).collect::<Vec<_>>()[..]);
-        let used = [xs[0]];
         let mut d = RequestIds::new(42);
-        assert_ne!(d.next_unused(&used), xs[0], "skips an id in use");
+        assert_ne!(d.next_unused(|id| id == xs[0]), xs[0], "skips an id in use");
     }
 
     #[test]
