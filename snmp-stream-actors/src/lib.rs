@@ -50,6 +50,18 @@
 
 pub use snmp_stream_core as core;
 
+mod host;
+mod manager;
+mod output;
 pub mod sim;
+mod stats;
+mod supervisor;
+mod transport;
 
+pub use host::HostActor;
+pub use manager::{
+    CollectorError, ManagerBuilder, Responses, SessionManager, Submitter, get, walk,
+};
 pub use sim::{SimError, SimStats, Simulator, SimulatorConfig, SimulatorHandle};
+pub use stats::CollectorStats;
+pub use supervisor::Supervisor;

@@ -412,6 +412,21 @@ impl Request {
     pub fn config(&self) -> &ConfigOverrides {
         &self.config
     }
+
+    /// The partitions the request runs as, each answered by its own [`Response`]: one per
+    /// merged index range of a WALK with ranges, otherwise a single `None` (the whole request;
+    /// a GET's point ranges are all asked in it).
+    ///
+    /// [`Response`]: crate::Response
+    pub fn partitions(&self) -> Vec<Option<IndexRange>> {
+        if self.ranges.is_empty() || self.kind == RequestKind::Get {
+            return vec![None];
+        }
+        IndexRange::merge(self.ranges.clone())
+            .into_iter()
+            .map(Some)
+            .collect()
+    }
 }
 
 /// Builds a [`Request`]; [`RequestBuilder::build`] validates it.

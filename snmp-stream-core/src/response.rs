@@ -98,6 +98,9 @@ pub enum CollectError {
     /// The agent kept answering without data that moves the walk on.
     #[error("replies made no progress")]
     NoProgress,
+    /// The collector stopped (shut down, or its runtime failed) before the work was done.
+    #[error("collector stopped before the request finished")]
+    Cancelled,
 }
 
 /// An error with the time it happened (nanoseconds since the Unix epoch).

@@ -823,3 +823,68 @@ fn only_response_pdus_answer_a_request() {
     assert!(s.poll_event().is_none());
     assert!(!s.is_idle());
 }
+
+#[test]
+fn abort_fails_what_is_left_and_keeps_what_was_collected() {
+    // Two ranges: the first completes, then the driver aborts (say the socket broke) while the
+    // second is in flight.
+    let mut p = Pair::new(
+        if_table(40),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        11,
+    );
+    let request = Request::walk(
+        host(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.2.2.1.1")],
+    )
+    .ranges(vec![
+        IndexRange::new(&[], &[3]).unwrap(),
+        IndexRange::new(&[20], &[]).unwrap(),
+    ])
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(request)).unwrap();
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    let mut first = None;
+    // Drive by hand: answer every request until the first partition is done.
+    while first.is_none() {
+        let t = p
+            .session
+            .poll_transmit(p.now, &mut buf)
+            .expect("work to send");
+        if let Ok(Reply::Sent { .. }) = p.agent.respond(&buf[..t.len], &mut out) {
+            p.session.handle_datagram(p.now, &out);
+        }
+        if let Some(Event::Response(r)) = p.session.poll_event() {
+            first = Some(r);
+        }
+    }
+    let first = first.unwrap();
+    assert_eq!(first.status, Status::Complete);
+    // One PDU of the second partition goes out and is answered, the next is in flight.
+    let t = p.session.poll_transmit(p.now, &mut buf).unwrap();
+    p.agent.respond(&buf[..t.len], &mut out).unwrap();
+    p.session.handle_datagram(p.now, &out);
+    assert!(p.session.poll_transmit(p.now, &mut buf).is_some());
+    p.session.abort(
+        p.now,
+        CollectError::Send(std::io::ErrorKind::NetworkUnreachable),
+    );
+    let second = match p.session.poll_event() {
+        Some(Event::Response(r)) => r,
+        other => panic!("the aborted partition is reported, got {other:?}"),
+    };
+    assert_eq!(second.status, Status::Partial);
+    assert!(second.buffer.read().unwrap().records().count() > 0);
+    assert_eq!(
+        second.errors[0].error,
+        CollectError::Send(std::io::ErrorKind::NetworkUnreachable)
+    );
+    assert!(p.session.is_idle());
+    assert_eq!(p.session.poll_timeout(), None);
+    assert!(p.session.poll_transmit(p.now, &mut buf).is_none());
+}

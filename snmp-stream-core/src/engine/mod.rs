@@ -113,19 +113,13 @@ impl Session {
         }
     }
 
-    /// Queues a request: one partition per (merged) index range, or one for the whole request.
+    /// Queues a request as its [`Request::partitions`]; each is answered by one
+    /// [`Event::Response`].
     ///
     /// Fails when the request's config overrides are invalid on top of the session's config.
     pub fn add_request(&mut self, request: Arc<Request>) -> Result<(), RequestError> {
         let config = self.config.with_overrides(request.config())?;
-        let ranges = IndexRange::merge(request.ranges().to_vec());
-        let ranges: Vec<Option<IndexRange>> =
-            if ranges.is_empty() || request.kind() == RequestKind::Get {
-                vec![None]
-            } else {
-                ranges.into_iter().map(Some).collect()
-            };
-        for range in ranges {
+        for range in request.partitions() {
             let id = self.next_partition;
             self.next_partition += 1;
             self.partitions
@@ -232,6 +226,15 @@ impl Session {
             self.stats.timeouts += 1;
             self.fail_all(now, CollectError::Timeout { attempts });
         }
+    }
+
+    /// Ends all remaining work with `error`: every queued or in-flight partition becomes a
+    /// response (Partial when it has data, Failed otherwise) for [`Session::poll_event`].
+    ///
+    /// For what the driver knows and the session cannot see: the host name did not resolve,
+    /// the socket cannot reach the host, the collector is shutting down.
+    pub fn abort(&mut self, now: Instant, error: CollectError) {
+        self.fail_all(now, error);
     }
 
     /// Fails everything left: the host is down or out of time.

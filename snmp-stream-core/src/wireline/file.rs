@@ -57,6 +57,8 @@ pub enum ErrorKind {
     RowCap = 9,
     /// Replies made no progress.
     NoProgress = 10,
+    /// The collector stopped before the request finished.
+    Cancelled = 11,
 }
 
 impl ErrorKind {
@@ -75,6 +77,7 @@ impl ErrorKind {
             UnexpectedOid,
             RowCap,
             NoProgress,
+            Cancelled,
         ]
         .get(usize::from(code))
         .copied()
@@ -94,6 +97,7 @@ impl ErrorKind {
             CollectError::UnexpectedOid { .. } => ErrorKind::UnexpectedOid,
             CollectError::RowCap { .. } => ErrorKind::RowCap,
             CollectError::NoProgress => ErrorKind::NoProgress,
+            CollectError::Cancelled => ErrorKind::Cancelled,
         }
     }
 
@@ -111,6 +115,7 @@ impl ErrorKind {
             ErrorKind::UnexpectedOid => "unexpected-oid",
             ErrorKind::RowCap => "row-cap",
             ErrorKind::NoProgress => "no-progress",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }

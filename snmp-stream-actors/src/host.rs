@@ -1,0 +1,297 @@
+//! [`HostActor`]: one per target host, a thin loop around the core's sans-IO
+//! [`Session`]: read the clock, feed the session, send what it wants sent, hand on what it
+//! finished, re-arm its one timer.
+
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use actix::{
+    Actor, ActorContext, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message,
+    SpawnHandle, WrapFuture,
+};
+use snmp_stream_core::engine::{Event, Session, SessionStats};
+use snmp_stream_core::{CollectError, Config, Request, Response, Status};
+use tokio::net::UdpSocket;
+
+use crate::output::Output;
+use crate::supervisor::{HostIdle, Supervisor};
+use crate::transport::Transport;
+
+/// A datagram from the actor's host, routed by the [`Transport`].
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct Datagram(pub Vec<u8>);
+
+/// More requests for the actor's host.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct AddRequests(pub Vec<Arc<Request>>);
+
+/// The supervisor's word that the actor is done: stop.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct Stop;
+
+/// Collects from one host: owns its [`Session`] and the session's single timer.
+///
+/// Started by the supervisor on one of the arbiters; talks to its host through the arbiter's
+/// shared [`Transport`]. It reports each finished response at once, and tells the supervisor
+/// when it has nothing left to do; the supervisor then stops it, or gives it more requests.
+#[derive(Debug)]
+pub struct HostActor {
+    peer: SocketAddr,
+    session: Session,
+    transport: Rc<Transport>,
+    /// The socket to the host; `None` when it could not be bound (all work then fails).
+    socket: Option<Rc<UdpSocket>>,
+    /// The deadline the timer is armed for, and its handle.
+    timer: Option<(Instant, SpawnHandle)>,
+    output: Output,
+    supervisor: Addr<Supervisor>,
+    /// Requests received, for the supervisor to match against those it sent.
+    requests: u64,
+    idle_reported: bool,
+    /// The session's counters as last added to the collector's.
+    reported: SessionStats,
+    buf: Vec<u8>,
+    span: tracing::Span,
+}
+
+impl HostActor {
+    /// A host actor for `peer`, collecting `requests`, on the current arbiter thread.
+    pub(crate) fn new(
+        ctx: &mut Context<Self>,
+        peer: SocketAddr,
+        config: Config,
+        seed: u64,
+        requests: Vec<Arc<Request>>,
+        output: Output,
+        supervisor: Addr<Supervisor>,
+    ) -> HostActor {
+        let transport = Transport::current(&output.shared().counters);
+        let span = tracing::debug_span!("host", %peer);
+        let now = Instant::now();
+        let session = Session::new(config, now, wall_clock_ns(), seed);
+        let socket = match transport.socket_for(peer) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(parent: &span, error = %e, "no socket to reach the host");
+                None
+            }
+        };
+        transport.register(peer, ctx.address());
+        let mut actor = HostActor {
+            peer,
+            session,
+            transport,
+            socket,
+            timer: None,
+            output,
+            supervisor,
+            requests: 0,
+            idle_reported: false,
+            reported: SessionStats::default(),
+            buf: Vec::with_capacity(1500),
+            span,
+        };
+        actor.add_requests(requests);
+        actor
+    }
+
+    /// Queues requests in the session; without a socket they fail at once, with the reason.
+    fn add_requests(&mut self, requests: Vec<Arc<Request>>) {
+        for request in requests {
+            self.requests += 1;
+            tracing::debug!(
+                parent: &self.span,
+                kind = ?request.kind(),
+                req_id = %String::from_utf8_lossy(request.req_id()),
+                roots = request.oids().len(),
+                "request started"
+            );
+            self.session
+                .add_request(request)
+                .expect("SessionManager validated the overrides against the same config");
+        }
+        if self.socket.is_none() {
+            self.session.abort(
+                Instant::now(),
+                CollectError::Send(std::io::ErrorKind::AddrNotAvailable),
+            );
+        }
+        self.idle_reported = false;
+    }
+
+    /// Sends what is due, hands on what finished, re-arms the timer, reports idleness.
+    fn drive(&mut self, ctx: &mut Context<Self>) {
+        let now = Instant::now();
+        if let Some(socket) = self.socket.clone() {
+            while let Some(t) = self.session.poll_transmit(now, &mut self.buf) {
+                match socket.try_send_to(&self.buf[..t.len], self.peer) {
+                    Ok(_) => {}
+                    // Not known to be writable yet (a socket the reactor has not polled, or a
+                    // full send buffer): send it as soon as it is.
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        let (socket, peer) = (socket.clone(), self.peer);
+                        let datagram = self.buf[..t.len].to_vec();
+                        let send = async move { socket.send_to(&datagram, peer).await };
+                        ctx.spawn(send.into_actor(self).map(|sent, act, ctx| {
+                            if let Err(e) = sent {
+                                act.send_failed(&e);
+                                act.drive(ctx);
+                            }
+                        }));
+                    }
+                    Err(e) => {
+                        if self.send_failed(&e) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        while let Some(Event::Response(response)) = self.session.poll_event() {
+            self.emit(response);
+        }
+        self.output
+            .shared()
+            .counters
+            .add_session(self.session.stats(), &mut self.reported);
+
+        let want = self.session.poll_timeout();
+        if want != self.timer.as_ref().map(|t| t.0) {
+            if let Some((_, handle)) = self.timer.take() {
+                ctx.cancel_future(handle);
+            }
+            if let Some(at) = want {
+                let handle = ctx.run_later(at.saturating_duration_since(now), |act, ctx| {
+                    act.timer = None;
+                    act.session.handle_timeout(Instant::now());
+                    act.drive(ctx);
+                });
+                self.timer = Some((at, handle));
+            }
+        }
+
+        if self.session.is_idle() && !self.idle_reported {
+            self.idle_reported = true;
+            self.supervisor.do_send(HostIdle {
+                peer: self.peer,
+                requests: self.requests,
+            });
+        }
+    }
+
+    /// Accounts for a failed send; aborts the session (and returns true) when no retry can
+    /// cure the error. Otherwise the datagram counts as lost and the retry timer resends it.
+    fn send_failed(&mut self, e: &std::io::Error) -> bool {
+        if unreachable(e.kind()) {
+            tracing::warn!(parent: &self.span, error = %e, "cannot send to the host");
+            self.session
+                .abort(Instant::now(), CollectError::Send(e.kind()));
+            return true;
+        }
+        self.output
+            .shared()
+            .counters
+            .send_errors
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tracing::debug!(parent: &self.span, error = %e, "send failed; the retry will resend");
+        false
+    }
+
+    fn emit(&self, response: Response) {
+        let records = response
+            .buffer
+            .read()
+            .map(|w| w.records().count())
+            .unwrap_or(0);
+        let span = tracing::debug_span!(
+            parent: &self.span,
+            "request",
+            req_id = %String::from_utf8_lossy(response.request.req_id()),
+            range = ?response.range.as_ref().map(|r| r.to_string()),
+        );
+        let _enter = span.enter();
+        match response.status {
+            Status::Complete => tracing::debug!(records, "response complete"),
+            _ => tracing::info!(
+                status = %response.status,
+                records,
+                error = %response.errors.first().map(|e| e.error.to_string()).unwrap_or_default(),
+                "response not complete"
+            ),
+        }
+        self.output.emit(response);
+    }
+}
+
+impl Actor for HostActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.drive(ctx);
+    }
+
+    fn stopped(&mut self, ctx: &mut Context<Self>) {
+        self.transport.deregister(self.peer, &ctx.address());
+    }
+}
+
+impl Drop for HostActor {
+    /// A host actor dropped with work left — the collector shutting down, or a panic — still
+    /// answers every partition it had (Partial or Failed, with [`CollectError::Cancelled`]), so
+    /// no caller waits forever for a response that will not come.
+    fn drop(&mut self) {
+        if !self.session.is_idle() {
+            self.session.abort(Instant::now(), CollectError::Cancelled);
+            while let Some(Event::Response(response)) = self.session.poll_event() {
+                self.output.emit(response);
+            }
+        }
+    }
+}
+
+impl Handler<Datagram> for HostActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: Datagram, ctx: &mut Context<Self>) {
+        self.session.handle_datagram(Instant::now(), &msg.0);
+        self.drive(ctx);
+    }
+}
+
+impl Handler<AddRequests> for HostActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: AddRequests, ctx: &mut Context<Self>) {
+        self.add_requests(msg.0);
+        self.drive(ctx);
+    }
+}
+
+impl Handler<Stop> for HostActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Stop, ctx: &mut Context<Self>) {
+        ctx.stop();
+    }
+}
+
+/// Send errors that no retry will cure.
+fn unreachable(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        kind,
+        NetworkUnreachable | HostUnreachable | AddrNotAvailable | PermissionDenied | InvalidInput
+    )
+}
+
+/// Nanoseconds since the Unix epoch, for record timestamps.
+pub(crate) fn wall_clock_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}

@@ -1,0 +1,228 @@
+//! [`Supervisor`]: the queue of requests and the policy over host actors — at most
+//! `max_async_sessions` hosts at once, one actor per host address, hosts spread over the
+//! arbiters, and no new host while the caller has more than its limit of responses to take.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+use actix::{
+    Actor, ActorFutureExt, Addr, ArbiterHandle, AsyncContext, Context, Handler, Message, WrapFuture,
+};
+use snmp_stream_core::engine::{Event, Session};
+use snmp_stream_core::request::HostName;
+use snmp_stream_core::{CollectError, Config, Request};
+use tokio::sync::OwnedSemaphorePermit;
+
+use crate::host::{AddRequests, HostActor, Stop, wall_clock_ns};
+use crate::output::Output;
+
+/// A request for the supervisor; `permit` holds a place in a bounded submit queue until the
+/// request is handed to its host actor.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct Submit {
+    pub request: Arc<Request>,
+    pub _permit: Option<OwnedSemaphorePermit>,
+}
+
+/// A host actor has nothing left to do after `requests` requests.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct HostIdle {
+    pub peer: SocketAddr,
+    pub requests: u64,
+}
+
+/// The caller took responses and is below its limit again.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct Drained;
+
+#[derive(Debug)]
+struct ActiveHost {
+    addr: Addr<HostActor>,
+    /// Requests handed to the actor.
+    sent: u64,
+    arbiter: usize,
+}
+
+/// Owns the request queue and starts, feeds and stops the host actors.
+#[derive(Debug)]
+pub struct Supervisor {
+    config: Config,
+    arbiters: Vec<ArbiterHandle>,
+    /// Active host actors per arbiter.
+    load: Vec<usize>,
+    /// Hosts waiting for a session slot, in arrival order.
+    waiting: VecDeque<SocketAddr>,
+    /// Requests of the waiting hosts.
+    pending: HashMap<SocketAddr, Vec<Submit>>,
+    active: HashMap<SocketAddr, ActiveHost>,
+    output: Output,
+    seed: u64,
+    span: tracing::Span,
+}
+
+impl Supervisor {
+    pub(crate) fn new(config: Config, arbiters: Vec<ArbiterHandle>, output: Output) -> Self {
+        Supervisor {
+            load: vec![0; arbiters.len()],
+            arbiters,
+            config,
+            waiting: VecDeque::new(),
+            pending: HashMap::new(),
+            active: HashMap::new(),
+            output,
+            seed: wall_clock_ns(),
+            span: tracing::debug_span!("supervisor"),
+        }
+    }
+
+    /// Queues `submit` for the host at `peer`, or hands it to the host's running actor.
+    fn enqueue(&mut self, peer: SocketAddr, submit: Submit, ctx: &mut Context<Self>) {
+        if let Some(host) = self.active.get_mut(&peer) {
+            host.sent += 1;
+            host.addr.do_send(AddRequests(vec![submit.request]));
+            return;
+        }
+        match self.pending.get_mut(&peer) {
+            Some(queued) => queued.push(submit),
+            None => {
+                self.pending.insert(peer, vec![submit]);
+                self.waiting.push_back(peer);
+            }
+        }
+        self.start_hosts(ctx);
+    }
+
+    /// Starts waiting hosts while there are session slots and the caller keeps up.
+    fn start_hosts(&mut self, ctx: &mut Context<Self>) {
+        let max = self.config.max_async_sessions() as usize;
+        while self.active.len() < max {
+            if self.waiting.is_empty() || self.output.shared().pause_if_over_limit() {
+                return;
+            }
+            let Some(peer) = self.waiting.pop_front() else {
+                return;
+            };
+            let Some(submits) = self.pending.remove(&peer) else {
+                continue;
+            };
+            // Dropping the permits frees places in the submit queue.
+            let requests: Vec<Arc<Request>> = submits.into_iter().map(|s| s.request).collect();
+            let (arbiter, _) = self
+                .load
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, load)| **load)
+                .expect("the collector has at least one arbiter");
+            self.load[arbiter] += 1;
+            self.seed = self.seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let (config, seed, output) = (self.config.clone(), self.seed, self.output.clone());
+            let supervisor = ctx.address();
+            let sent = requests.len() as u64;
+            let addr = HostActor::start_in_arbiter(&self.arbiters[arbiter], move |ctx| {
+                HostActor::new(ctx, peer, config, seed, requests, output, supervisor)
+            });
+            self.output
+                .shared()
+                .counters
+                .hosts_started
+                .fetch_add(1, Relaxed);
+            tracing::debug!(parent: &self.span, %peer, arbiter, "host started");
+            self.active.insert(
+                peer,
+                ActiveHost {
+                    addr,
+                    sent,
+                    arbiter,
+                },
+            );
+            self.count_active();
+        }
+    }
+
+    fn count_active(&self) {
+        let counters = &self.output.shared().counters;
+        counters
+            .hosts_active
+            .store(self.active.len() as u64, Relaxed);
+    }
+
+    /// Answers a request that cannot run (its host did not resolve) with a response per
+    /// partition, each Failed with `error`.
+    fn fail(&self, request: Arc<Request>, error: CollectError) {
+        let now = Instant::now();
+        let mut session = Session::new(self.config.clone(), now, wall_clock_ns(), 0);
+        session
+            .add_request(request)
+            .expect("SessionManager validated the overrides against the same config");
+        session.abort(now, error);
+        while let Some(Event::Response(response)) = session.poll_event() {
+            self.output.emit(response);
+        }
+    }
+}
+
+impl Actor for Supervisor {
+    type Context = Context<Self>;
+}
+
+impl Handler<Submit> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, submit: Submit, ctx: &mut Context<Self>) {
+        let host = submit.request.host();
+        let port = host.port();
+        match host.name() {
+            HostName::Ip(ip) => self.enqueue(SocketAddr::new(*ip, port), submit, ctx),
+            HostName::Dns(name) => {
+                let name = name.clone();
+                let lookup = async move {
+                    let found = tokio::net::lookup_host((name.as_str(), port)).await;
+                    (found.ok().and_then(|mut addrs| addrs.next()), name)
+                };
+                ctx.spawn(lookup.into_actor(self).map(move |(found, name), act, ctx| {
+                    match found {
+                        Some(peer) => act.enqueue(peer, submit, ctx),
+                        None => {
+                            tracing::warn!(parent: &act.span, host = %name, "host name did not resolve");
+                            act.fail(submit.request, CollectError::Resolve);
+                        }
+                    }
+                }));
+            }
+        }
+    }
+}
+
+impl Handler<HostIdle> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, idle: HostIdle, ctx: &mut Context<Self>) {
+        // Requests sent after the actor went idle are still on their way to it: it will
+        // report again when it has done them.
+        let done = self
+            .active
+            .get(&idle.peer)
+            .is_some_and(|h| h.sent == idle.requests);
+        if let (true, Some(host)) = (done, self.active.remove(&idle.peer)) {
+            host.addr.do_send(Stop);
+            self.load[host.arbiter] -= 1;
+            self.count_active();
+            tracing::debug!(parent: &self.span, peer = %idle.peer, "host done");
+            self.start_hosts(ctx);
+        }
+    }
+}
+
+impl Handler<Drained> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, _: Drained, ctx: &mut Context<Self>) {
+        self.start_hosts(ctx);
+    }
+}

@@ -1,0 +1,139 @@
+//! The shared UDP transport of one arbiter: at most two sockets (IPv4 and IPv6) for every host
+//! actor on the arbiter's thread, and the routing of received datagrams to them.
+//!
+//! A datagram goes to the actor collecting from its source address (IP and port); that
+//! actor's session then checks the request-id, so a reply is accepted only when both the peer
+//! and the request-id match a PDU in flight (DESIGN.md §4). Datagrams from an address no actor
+//! owns are counted as stray and dropped. Each address has at most one actor at a time — the
+//! supervisor sees to that — so the peer alone picks the actor.
+//!
+//! The sockets are bound on first use, on the arbiter's thread, and live as long as it does:
+//! 10,000 targets cost two file descriptors per arbiter, not 10,000.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use actix::Addr;
+use tokio::net::UdpSocket;
+
+use crate::host::{Datagram, HostActor};
+use crate::stats::Counters;
+
+/// The largest datagram accepted: the UDP maximum.
+const MAX_DATAGRAM: usize = 65_535;
+
+thread_local! {
+    static TRANSPORT: RefCell<Option<Rc<Transport>>> = const { RefCell::new(None) };
+}
+
+/// The sockets and routes of the current arbiter thread.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    v4: RefCell<Option<Rc<UdpSocket>>>,
+    v6: RefCell<Option<Rc<UdpSocket>>>,
+    routes: RefCell<HashMap<(IpAddr, u16), Addr<HostActor>>>,
+    counters: Arc<Counters>,
+}
+
+impl Transport {
+    /// This thread's transport, created on first use. Call it on an arbiter thread.
+    pub fn current(counters: &Arc<Counters>) -> Rc<Transport> {
+        TRANSPORT.with(|t| {
+            t.borrow_mut()
+                .get_or_insert_with(|| {
+                    Rc::new(Transport {
+                        v4: RefCell::new(None),
+                        v6: RefCell::new(None),
+                        routes: RefCell::new(HashMap::new()),
+                        counters: counters.clone(),
+                    })
+                })
+                .clone()
+        })
+    }
+
+    /// The socket to reach `peer` from, bound (and its receive loop started) on first use.
+    pub fn socket_for(self: &Rc<Self>, peer: SocketAddr) -> io::Result<Rc<UdpSocket>> {
+        let (slot, any) = match peer {
+            SocketAddr::V4(_) => (&self.v4, IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            SocketAddr::V6(_) => (&self.v6, IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+        };
+        if let Some(s) = slot.borrow().as_ref() {
+            return Ok(s.clone());
+        }
+        let std_socket = std::net::UdpSocket::bind(SocketAddr::new(any, 0))?;
+        std_socket.set_nonblocking(true)?;
+        let socket = Rc::new(UdpSocket::from_std(std_socket)?);
+        *slot.borrow_mut() = Some(socket.clone());
+        tracing::debug!(local = ?socket.local_addr().ok(), "transport socket bound");
+        actix::spawn(self.clone().receive(socket.clone()));
+        Ok(socket)
+    }
+
+    /// Routes datagrams from `peer` to `actor` (replacing a stopping actor's route).
+    pub fn register(&self, peer: SocketAddr, actor: Addr<HostActor>) {
+        self.routes.borrow_mut().insert(key(peer), actor);
+    }
+
+    /// Removes `peer`'s route if it still leads to `actor`.
+    pub fn deregister(&self, peer: SocketAddr, actor: &Addr<HostActor>) {
+        let mut routes = self.routes.borrow_mut();
+        if routes.get(&key(peer)) == Some(actor) {
+            routes.remove(&key(peer));
+        }
+    }
+
+    /// Receives for as long as the arbiter runs, handing each datagram to its actor.
+    async fn receive(self: Rc<Self>, socket: Rc<UdpSocket>) {
+        let mut buf = vec![0u8; MAX_DATAGRAM];
+        loop {
+            match socket.recv_from(&mut buf).await {
+                Ok((len, from)) => {
+                    self.counters.datagrams_received.fetch_add(1, Relaxed);
+                    let routes = self.routes.borrow();
+                    match routes.get(&key(from)) {
+                        Some(actor) => actor.do_send(Datagram(buf[..len].to_vec())),
+                        None => {
+                            self.counters.stray_datagrams.fetch_add(1, Relaxed);
+                            tracing::debug!(%from, len, "stray datagram dropped");
+                        }
+                    }
+                }
+                Err(e) => {
+                    // An ICMP error queued on the socket, or the socket failing: log it, and
+                    // pause briefly so that a persistent error cannot spin the loop.
+                    tracing::debug!(error = %e, "receive error");
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            }
+        }
+    }
+}
+
+/// The routing key of an address: IP (IPv4-mapped IPv6 as IPv4) and port; flow info and
+/// scope id do not take part.
+fn key(addr: SocketAddr) -> (IpAddr, u16) {
+    (addr.ip().to_canonical(), addr.port())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_mapping_flow_and_scope() {
+        let v4: SocketAddr = "127.0.0.1:161".parse().unwrap();
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:161".parse().unwrap();
+        assert_eq!(key(v4), key(mapped));
+        let a = SocketAddr::V6(std::net::SocketAddrV6::new(Ipv6Addr::LOCALHOST, 161, 0, 0));
+        let b = SocketAddr::V6(std::net::SocketAddrV6::new(Ipv6Addr::LOCALHOST, 161, 7, 3));
+        assert_eq!(key(a), key(b));
+        assert_ne!(key(a), key(v4));
+    }
+}
