@@ -37,7 +37,7 @@ pub(crate) struct Stop;
 /// Collects from one host: owns its [`Session`] and the session's single timer.
 ///
 /// Started by the supervisor on one of the arbiters; talks to its host through the arbiter's
-/// shared [`Transport`]. It reports each finished response at once, and tells the supervisor
+/// shared transport. It reports each finished response at once, and tells the supervisor
 /// when it has nothing left to do; the supervisor then stops it, or gives it more requests.
 #[derive(Debug)]
 pub struct HostActor {

@@ -3,48 +3,73 @@
 //! The runtime half of snmp-stream (DESIGN.md §4): everything that owns a socket, a clock or a
 //! thread, around the sans-IO logic of [`snmp_stream_core`] (re-exported here as [`core`]).
 //!
-//! **What exists:** the [`sim`] module, a UDP SNMP v1/v2c agent serving snmpsim `.snmprec`
-//! recordings ([`Simulator`], configured by [`SimulatorConfig`], controlled through a
-//! [`SimulatorHandle`]). The community selects the recording, as snmpsim does; the protocol is
-//! [`core::agent::Responder`]'s, with its protocol [`Faults`](core::agent::Faults); the
-//! simulator adds transport faults (loss, delay, jitter, replies from another port) and counts
-//! what it did ([`SimStats`]). It runs on its own thread and runtime, so tests, examples and
-//! benchmarks can start it from synchronous code or from inside a tokio application.
+//! **The collector.** A [`SessionManager`] takes [`Request`](core::Request)s (GET or WALK of
+//! many root OIDs on one host, optionally split into index ranges) and hands back finished
+//! [`Response`](core::Response)s — each one compact wireline buffer — as soon as each is done:
+//! in batches from the blocking [`run`](SessionManager::run) (the seed's API), one at a time
+//! from [`next_response`](SessionManager::next_response), or as a
+//! [`Stream`](SessionManager::responses). Inside:
+//! - a [`HostActor`] per target host (actix) drives one core
+//!   [`Session`](core::engine::Session): it reads the clock, feeds the session datagrams and
+//!   timeouts, sends what the session wants sent and re-arms the session's one timer;
+//! - the [`Supervisor`] holds the queue, keeps at most `max_async_sessions` hosts active, one
+//!   actor per host address, spreads hosts over the arbiters (one event-loop thread per core by
+//!   default), and starts no new host while the caller leaves more than
+//!   [`max_buffered_bytes`](ManagerBuilder::max_buffered_bytes) of responses untaken;
+//! - a shared transport per arbiter: one UDP socket per address family, whatever the number of
+//!   hosts; a datagram is routed to the actor of its source address, whose session accepts it
+//!   only if its request-id is in flight. Everything else is counted and dropped
+//!   ([`CollectorStats`]).
 //!
-//! **What does not exist yet:** the collector — one actix `HostActor` per target host driving a
-//! core session state machine, the `Supervisor` enforcing `max_async_sessions` and splitting
-//! ranged requests into partitions, the shared UDP transport and the `SessionManager` API. They
-//! arrive with their own issues. This crate never depends on polars or `snmp-stream-decode`
-//! (the workspace's dependency rule).
+//! The manager runs its actix system on threads of its own: callers need not know actix, and
+//! may call it from synchronous code or from inside a tokio runtime. A host that does not
+//! answer costs its own session slot for timeout × (retries + 1) and delays no other host.
+//!
+//! **The simulator.** [`sim`] is a UDP SNMP v1/v2c agent serving snmpsim `.snmprec`
+//! recordings ([`Simulator`], configured by [`SimulatorConfig`], controlled through a
+//! [`SimulatorHandle`]), with the protocol faults of [`core::agent::Faults`] and transport
+//! faults of its own (loss, delay, jitter, replies from another port).
+//!
+//! **What this crate does not do:** encode, decode or interpret SNMP (that is the core's
+//! engine), or turn wireline buffers into tables (`snmp-stream-decode`; this crate never
+//! depends on polars). It installs no `tracing` subscriber: spans (`host`, `request`,
+//! `supervisor`) and events go to whatever subscriber the application sets.
 //!
 //! ```
-//! use std::net::UdpSocket;
 //! use std::sync::Arc;
-//! use std::time::Duration;
-//! use snmp_stream_actors::{Simulator, SimulatorConfig};
+//! use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
 //! use snmp_stream_actors::core::agent::Mib;
-//! use snmp_stream_actors::core::ber::{encode_message, read_message, PduHeader};
-//! use snmp_stream_actors::core::{Oid, Value, Version};
+//! use snmp_stream_actors::core::{Community, Config, Host, Request, Status};
 //!
-//! let mib = Mib::from_snmprec("1.3.6.1.2.1.1.5.0|4|tt\n")?;
-//! // With `.data_dir("data/snmpsim")`, community `recorded/linux-full-walk` would serve
-//! // `data/snmpsim/recorded/linux-full-walk.snmprec`.
+//! // A simulated agent with two interfaces.
+//! let mib = Mib::from_snmprec(
+//!     "1.3.6.1.2.1.2.2.1.2.1|4|lo\n1.3.6.1.2.1.2.2.1.2.2|4|eth0\n1.3.6.1.2.1.2.2.1.3.1|2|24\n",
+//! )?;
 //! let sim = Simulator::start(SimulatorConfig::new().mib("public", Arc::new(mib)))?;
+//! let agent = sim.addrs()[0];
 //!
-//! let client = UdpSocket::bind("127.0.0.1:0")?;
-//! client.set_read_timeout(Some(Duration::from_secs(5)))?;
-//! let sys_name: Oid = "1.3.6.1.2.1.1.5.0".parse()?;
-//! let mut request = Vec::new();
-//! encode_message(&mut request, Version::V2c, b"public", &PduHeader::get(1),
-//!     [(sys_name.sub_ids(), Value::Null)]);
-//! client.send_to(&request, sim.addrs()[0])?;
+//! let mut manager = SessionManager::new(Config::default())?;
+//! let request = Request::walk(
+//!     Host::ip(agent.ip(), agent.port()),
+//!     Community::v2c("public"),
+//!     vec!["1.3.6.1.2.1.2.2.1.2".parse()?], // ifDescr
+//! )
+//! .req_id("if-descr")
+//! .build()?;
+//! manager.add_request(request)?;
 //!
-//! let mut buf = [0u8; 1500];
-//! let (len, _) = client.recv_from(&mut buf)?;
-//! let reply = read_message(&buf[..len])?;
-//! assert_eq!(reply.pdu.varbinds().next().unwrap()?.value, Value::OctetString(b"tt"));
-//! assert_eq!(sim.stats().replies, 1);
-//! sim.stop();
+//! while let Some(responses) = manager.run() {
+//!     for response in responses {
+//!         assert_eq!(response.status, Status::Complete);
+//!         let records = response.buffer.read()?;
+//!         for record in records.records() {
+//!             let record = record?;
+//!             println!("ifDescr.{} = {:?}", record.index(), record.value()?);
+//!         }
+//!         assert_eq!(records.records().count(), 2);
+//!     }
+//! }
+//! assert_eq!(manager.stats().responses, 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
