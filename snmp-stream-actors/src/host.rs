@@ -152,13 +152,14 @@ impl HostActor {
                 }
             }
         }
-        while let Some(Event::Response(response)) = self.session.poll_event() {
-            self.emit(response);
-        }
+        // Counters first, so that a caller holding a response sees the counts that led to it.
         self.output
             .shared()
             .counters
             .add_session(self.session.stats(), &mut self.reported);
+        while let Some(Event::Response(response)) = self.session.poll_event() {
+            self.emit(response);
+        }
 
         let want = self.session.poll_timeout();
         if want != self.timer.as_ref().map(|t| t.0) {

@@ -181,9 +181,19 @@ impl Handler<Submit> for Supervisor {
             HostName::Ip(ip) => self.enqueue(SocketAddr::new(*ip, port), submit, ctx),
             HostName::Dns(name) => {
                 let name = name.clone();
+                // IPv4 first, as net-snmp's default `udp:` transport does; IPv6 when the name
+                // has no IPv4 address.
                 let lookup = async move {
-                    let found = tokio::net::lookup_host((name.as_str(), port)).await;
-                    (found.ok().and_then(|mut addrs| addrs.next()), name)
+                    let found: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), port))
+                        .await
+                        .map(Iterator::collect)
+                        .unwrap_or_default();
+                    let pick = found
+                        .iter()
+                        .find(|a| a.is_ipv4())
+                        .or(found.first())
+                        .copied();
+                    (pick, name)
                 };
                 ctx.spawn(lookup.into_actor(self).map(move |(found, name), act, ctx| {
                     match found {

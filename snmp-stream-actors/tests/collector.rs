@@ -416,3 +416,17 @@ fn dropping_the_manager_mid_walk_returns_promptly() {
     manager.shutdown();
     assert!(t.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn host_names_resolve_ipv4_first() {
+    let sim = sim(recording(), 1);
+    let port = sim.addrs()[0].port();
+    let r = snmp_stream_actors::get(
+        Host::parse(&format!("localhost:{port}")).unwrap(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.1.5.0")],
+    )
+    .unwrap();
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(records(&r).len(), 1);
+}
