@@ -83,6 +83,7 @@ impl Supervisor {
 
     /// Queues `submit` for the host at `peer`, or hands it to the host's running actor.
     fn enqueue(&mut self, peer: SocketAddr, submit: Submit, ctx: &mut Context<Self>) {
+        self.forget_dead_hosts();
         if let Some(host) = self.active.get_mut(&peer) {
             host.sent += 1;
             host.addr.do_send(AddRequests(vec![submit.request]));
@@ -101,6 +102,9 @@ impl Supervisor {
     /// Starts waiting hosts while there are session slots and the caller keeps up.
     fn start_hosts(&mut self, ctx: &mut Context<Self>) {
         let max = self.config.max_async_sessions() as usize;
+        if self.active.len() >= max {
+            self.forget_dead_hosts();
+        }
         while self.active.len() < max {
             if self.waiting.is_empty() || self.output.shared().pause_if_over_limit() {
                 return;
@@ -141,6 +145,25 @@ impl Supervisor {
                     arbiter,
                 },
             );
+            self.count_active();
+        }
+    }
+
+    /// Frees the slots of host actors that ended without reporting idle. That takes a panic
+    /// in an actor (its drop still answers its requests as Cancelled); without this, its slot
+    /// would be lost and later requests for its host sent to a mailbox nobody reads.
+    fn forget_dead_hosts(&mut self) {
+        let before = self.active.len();
+        let load = &mut self.load;
+        self.active.retain(|peer, host| {
+            let alive = host.addr.connected();
+            if !alive {
+                load[host.arbiter] -= 1;
+                tracing::error!(%peer, "host actor ended without finishing; slot freed");
+            }
+            alive
+        });
+        if self.active.len() != before {
             self.count_active();
         }
     }

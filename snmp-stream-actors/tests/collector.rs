@@ -430,3 +430,34 @@ fn host_names_resolve_ipv4_first() {
     assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
     assert_eq!(records(&r).len(), 1);
 }
+
+#[test]
+fn ipv6_hosts_share_an_ipv6_socket() {
+    let any_v6: SocketAddr = "[::1]:0".parse().unwrap();
+    let Ok(sim) = Simulator::start(
+        SimulatorConfig::new()
+            .mib("public", recording())
+            .listen(any_v6)
+            .listen(any_v6)
+            .listen(any_v6),
+    ) else {
+        eprintln!("skipping: this machine has no IPv6 loopback");
+        return;
+    };
+    let mut manager = SessionManager::new(Config::default()).unwrap();
+    for addr in sim.addrs() {
+        assert!(addr.is_ipv6());
+        let request = Request::walk(
+            host(*addr),
+            Community::v2c("public"),
+            vec![oid("1.3.6.1.2.1.1")],
+        )
+        .build()
+        .unwrap();
+        manager.add_request(request).unwrap();
+    }
+    let responses = run_all(&mut manager);
+    assert_eq!(responses.len(), 3);
+    assert!(responses.iter().all(|r| r.status == Status::Complete));
+    assert_eq!(manager.stats().dropped(), 0);
+}
