@@ -1,22 +1,14 @@
 //! The original's quick start, end to end on loopback: walk two ifTable columns (ifIndex and
 //! ifDescr) of the bundled `linux-full-walk` recording, served by the built-in simulated
-//! agent, and print the wireline buffer as the original did (one 8-byte word per row), then
-//! record by record.
-//!
-//! The collector actors do not exist yet, so this example drives one engine `Session` with a
-//! blocking UDP socket — the loop a host actor will run: send what the session wants sent,
-//! wait for a reply or the session's timer, feed either back, collect finished responses.
+//! agent, with a [`SessionManager`]; print the wireline buffer as the original did (one 8-byte
+//! word per row), then record by record.
 //!
 //! Run: `cargo run -p snmp-stream-examples --example quick_start`
 
-use std::net::UdpSocket;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use snmp_stream_actors::{Simulator, SimulatorConfig};
-use snmp_stream_core::config::ConfigOverrides;
-use snmp_stream_core::engine::{Event, Session};
-use snmp_stream_core::{Community, Host, Oid, Request, Response, Value};
+use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
+use snmp_stream_core::{Community, Config, ConfigOverrides, Host, Oid, Request, Response, Value};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The built-in simulated device, serving the bundled recordings on a free loopback port.
@@ -43,7 +35,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .build()?;
 
-    let response = collect(agent, Arc::new(request))?;
+    let mut manager = SessionManager::new(Config::default())?;
+    manager.add_request(request)?;
+    // `run` blocks until responses are finished, and returns `None` once none is outstanding.
+    while let Some(responses) = manager.run() {
+        for response in responses {
+            print_response(&response, &roots)?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints the buffer as the original did, one 8-byte word per row, then its records.
+fn print_response(response: &Response, roots: &[Oid]) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "status: {}, {} errors",
         response.status,
@@ -60,8 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\nrecords:");
-    let read = response.buffer.read()?;
-    for rec in read.records() {
+    for rec in response.buffer.read()?.records() {
         let rec = rec?;
         let value = match rec.value()? {
             Value::OctetString(s) => format!("STRING: {}", String::from_utf8_lossy(s)),
@@ -71,44 +74,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {}.{} = {value}", roots[rec.root_index()], rec.index());
     }
     Ok(())
-}
-
-/// Drives one session until its request is answered: the host-actor loop, blocking.
-fn collect(
-    agent: std::net::SocketAddr,
-    request: Arc<Request>,
-) -> Result<Response, Box<dyn std::error::Error>> {
-    let socket = UdpSocket::bind("127.0.0.1:0")?;
-    let wall_ns = SystemTime::now().duration_since(UNIX_EPOCH)?.as_nanos() as u64;
-    let mut session = Session::new(Default::default(), Instant::now(), wall_ns, wall_ns);
-    session.add_request(request)?;
-    let (mut out, mut inbuf) = (Vec::with_capacity(1500), vec![0u8; 65536]);
-    loop {
-        let now = Instant::now();
-        while let Some(t) = session.poll_transmit(now, &mut out) {
-            socket.send_to(&out[..t.len], agent)?;
-        }
-        if let Some(Event::Response(r)) = session.poll_event() {
-            return Ok(r);
-        }
-        // Wait for a reply until the session's timer, then feed whichever came first.
-        let wait = session
-            .poll_timeout()
-            .map_or(Duration::from_secs(1), |t| t.saturating_duration_since(now));
-        socket.set_read_timeout(Some(wait.max(Duration::from_millis(1))))?;
-        match socket.recv_from(&mut inbuf) {
-            // Only the agent's address may answer (the transport's check, not the session's).
-            Ok((n, from)) if from == agent => session.handle_datagram(Instant::now(), &inbuf[..n]),
-            Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                session.handle_timeout(Instant::now());
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
 }
