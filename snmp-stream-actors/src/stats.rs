@@ -15,7 +15,8 @@ pub struct CollectorStats {
     pub responses: u64,
     /// Host actors started.
     pub hosts_started: u64,
-    /// Hosts holding a session slot now (at most `max_async_sessions`).
+    /// Hosts holding a session slot now (at most `max_async_sessions`). The supervisor updates
+    /// it as it frees slots, so just after the last response it may still count that host.
     pub hosts_active: u64,
     /// Datagrams sent, retries included.
     pub transmits: u64,
