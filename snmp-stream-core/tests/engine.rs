@@ -265,9 +265,10 @@ fn a_walk_collects_exactly_its_subtrees() {
     let r = one(p.run().0);
     assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
     assert_eq!(sorted(records(&r)), expected_if_rows(30));
-    // The seed's packing: ⌈√10⌉ = 4 heads, ⌊10/4⌋ = 2 repetitions; 2 heads here, so 2 rows of
-    // each column per PDU: 15 PDUs for 30 rows, plus the one that sees both heads end.
-    assert_eq!(p.session.stats().transmits, 16);
+    // The seed's packing: up to ⌈√10⌉ = 4 heads per PDU, ⌊10 / heads⌋ repetitions; 2 heads
+    // here, so 5 rows of each column per PDU: 6 PDUs for 30 rows, plus the one that sees both
+    // heads end.
+    assert_eq!(p.session.stats().transmits, 7);
 }
 
 #[test]
@@ -408,8 +409,9 @@ fn too_big_is_recovered_down_to_getnext() {
     assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
     assert!(r.errors.is_empty());
     assert_eq!(sorted(records(&r)), expected_if_rows(6));
-    // tooBig at 2×2, 2×1 and 1×1 GETBULK; then 7 GETNEXTs per column (6 rows, then the end).
-    assert_eq!(p.session.stats().transmits, 3 + 14);
+    // tooBig at 2×5, 2×2, 2×1 and 1×1 GETBULK; then 7 GETNEXTs per column (6 rows, then the
+    // end).
+    assert_eq!(p.session.stats().transmits, 4 + 14);
 }
 
 #[test]
@@ -427,8 +429,8 @@ fn host_deadline_keeps_what_was_collected() {
     let (rs, took) = p.run();
     let r = one(rs);
     assert_eq!(r.status, Status::Partial);
-    // One head with M = 10: ⌈√10⌉ = 4 heads per PDU, so 2 repetitions per GETBULK.
-    assert_eq!(records(&r).len(), 4, "two GETBULKs of 2 repetitions");
+    // One head with M = 10: 10 repetitions per GETBULK (the budget of the heads in the PDU).
+    assert_eq!(records(&r).len(), 20, "two GETBULKs of 10 repetitions");
     assert_eq!(r.errors[0].error, CollectError::DeadlineExceeded);
     assert_eq!(took, Duration::from_millis(2500));
 }

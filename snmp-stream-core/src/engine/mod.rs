@@ -15,7 +15,8 @@
 //!
 //! The rules it owns (DESIGN.md §3.3, §3.4):
 //! - **WALK**: one *head* per root OID × range partition. v2c packs ⌈√M⌉ heads per GETBULK with
-//!   ⌊M / heads⌋ repetitions (M = `max_response_var_binds_per_pdu`; an explicit
+//!   ⌊M / heads⌋ repetitions, counting the heads in that PDU, so a walk down to one open head
+//!   still asks for M varbinds per response (M = `max_response_var_binds_per_pdu`; an explicit
 //!   `max_repetitions` replaces the repetitions); v1 uses GETNEXT with up to M heads. A head
 //!   ends when the agent returns an OID outside its subtree or past its range, endOfMibView, or
 //!   noSuchName for it. A short response is never taken as the end; varbinds after a head has
@@ -452,15 +453,32 @@ impl Head {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Packing {
     heads: usize,
+    /// Repetitions per GETBULK, when `budget` does not set them.
     reps: u32,
+    /// M, while the repetitions follow the heads actually in each PDU (⌊M / heads⌋): a walk
+    /// with fewer live heads than the packing allows still asks for up to M varbinds. `None`
+    /// with an explicit max-repetitions, and after a tooBig fixed the repetitions.
+    budget: Option<u32>,
     getnext: bool,
 }
 
 impl Packing {
+    /// Repetitions for a GETBULK of `in_pdu` heads.
+    fn reps(&self, in_pdu: usize) -> u32 {
+        self.budget.map_or(self.reps, |m| self.reps_for(m, in_pdu))
+    }
+
+    fn reps_for(&self, m: u32, in_pdu: usize) -> u32 {
+        (m / u32::try_from(in_pdu.max(1)).unwrap_or(u32::MAX)).max(1)
+    }
+
     /// One step down after a tooBig of a PDU that carried `in_pdu` heads (or GET OIDs): halve
     /// the repetitions, then the heads per PDU (from what the PDU carried, so no step is
     /// wasted), then fall back to GETNEXT. False when nothing is left to shrink.
     fn shrink(&mut self, in_pdu: usize) -> bool {
+        if let Some(m) = self.budget.take() {
+            self.reps = self.reps_for(m, in_pdu);
+        }
         let heads = self.heads.min(in_pdu);
         if !self.getnext && self.reps > 1 {
             self.reps /= 2;
@@ -527,19 +545,24 @@ impl Partition {
                 Work::Get(q)
             }
         };
-        // The original's packing rule: ⌈√M⌉ heads, ⌊M / heads⌋ repetitions.
+        // The original's packing rule: ⌈√M⌉ heads, ⌊M / heads⌋ repetitions — with "heads"
+        // the heads in each PDU, so that the last open head of a walk (or the only one) still
+        // gets M varbinds per response, not ⌊M / ⌈√M⌉⌋.
         let heads = (1..=m).find(|h| h * h >= m).unwrap_or(1);
         let packing = match (v1, request.kind()) {
             (true, _) | (_, RequestKind::Get) => Packing {
                 heads: m,
                 reps: 1,
+                budget: None,
                 getnext: true,
             },
             (false, RequestKind::Walk) => Packing {
                 heads,
-                reps: config
-                    .max_repetitions()
-                    .unwrap_or((m / heads).max(1) as u32),
+                reps: config.max_repetitions().unwrap_or(1),
+                budget: match config.max_repetitions() {
+                    Some(_) => None,
+                    None => Some(u32::try_from(m).unwrap_or(u32::MAX)),
+                },
                 getnext: false,
             },
         };
@@ -567,9 +590,7 @@ impl Partition {
     /// The next PDU to send, if the partition has work that is not in flight.
     fn next_pdu(&mut self) -> Option<Pdu> {
         let Packing {
-            heads: n,
-            reps,
-            getnext,
+            heads: n, getnext, ..
         } = self.packing;
         match &mut self.work {
             Work::Walk(heads) => {
@@ -588,9 +609,9 @@ impl Partition {
                     }
                 } else {
                     Pdu::Bulk {
+                        reps: self.packing.reps(picked.len()),
                         heads: picked,
                         oids,
-                        reps,
                     }
                 })
             }
@@ -927,6 +948,7 @@ mod tests {
         let b = |heads, reps, getnext| Packing {
             heads,
             reps,
+            budget: None,
             getnext,
         };
         let ladder = |mut p: Packing, in_pdu: usize| {
@@ -945,6 +967,17 @@ mod tests {
                 b(1, 1, false),
                 b(1, 1, true)
             ]
+        );
+        // Repetitions from the budget: M = 10 gives 4 heads; a PDU of 4 heads asks 2
+        // repetitions, of 1 head 10. A tooBig fixes them from what the PDU asked, then halves.
+        let budget = Packing {
+            budget: Some(10),
+            ..b(4, 1, false)
+        };
+        assert_eq!((budget.reps(4), budget.reps(3), budget.reps(1)), (2, 3, 10));
+        assert_eq!(
+            ladder(budget, 1),
+            [budget, b(4, 5, false), b(4, 2, false), b(4, 1, false), b(4, 1, true)]
         );
         // A PDU with fewer heads than the packing allows halves from what it carried.
         assert_eq!(
