@@ -1,40 +1,164 @@
 //! `snmp-stream`: the command-line front end (DESIGN.md §6).
 //!
-//! Today: `decode` (wireline files to a table, CSV or parquet), `serve` (the simulated agent)
-//! and `oids` (the built-in OID names). `get`, `walk`, `run` and `demo` arrive with the
-//! collector. Exit status: 0 success, 2 usage or input error; a closed stdout pipe is a quiet 0.
+//! - `walk` / `get`: collect OIDs from hosts given on the command line; a readable table on
+//!   stdout, or wire / parquet / CSV to a file ([`collect`]).
+//! - `run JOB.toml`: a batch job of many hosts × OID groups into an output directory, with
+//!   progress, a summary and a per-host report ([`job`], which documents the file format).
+//! - `decode`: wireline files to text, CSV or parquet ([`decode`]).
+//! - `serve`: the simulated agent ([`serve`]); `demo`: the zero-setup first run ([`demo`]).
+//! - `oids`: the built-in OID names ([`names`]).
+//!
+//! Exit status: 0 all good; 1 some hosts failed or returned partial data; 2 a usage or input
+//! error, reported as one line on stderr. A closed stdout pipe is a quiet 0. Logs go to stderr
+//! through `tracing`, filtered by `RUST_LOG` or `--verbose` / `--quiet`.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
-use clap::{Parser, Subcommand, ValueEnum};
-use snmp_stream_actors::{Simulator, SimulatorConfig};
-use snmp_stream_core::agent::Faults;
-use snmp_stream_decode::polars::prelude::{AnyValue, DataFrame};
-use snmp_stream_decode::{aliases, decode_file, files_to_parquet, table_frame};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use snmp_stream_core::RequestKind;
+use snmp_stream_decode::aliases;
+
+mod collect;
+mod decode;
+mod demo;
+mod job;
+mod names;
+mod output;
+mod progress;
+mod serve;
+
+const AFTER_HELP: &str = "\
+Examples:
+  snmp-stream demo                                         # no setup: simulated device → demo.parquet
+  snmp-stream walk 192.0.2.1 -c public ifTable             # an interface table, as text
+  snmp-stream walk r1 r2:1161 -c public -v 1 system ifXTable -o ifs.parquet
+  snmp-stream get 192.0.2.1 -c public sysDescr.0 sysUpTime.0
+  snmp-stream run routers.toml                              # a batch job (see `run --help`)
+  snmp-stream decode -o all.parquet out/*.wire
+
+Exit status: 0 all good, 1 some hosts failed or returned partial data, 2 usage or input error.
+Logging: --verbose / --quiet, or RUST_LOG (e.g. RUST_LOG=snmp_stream_actors=debug).";
+
+const WALK_HELP: &str = "\
+Examples:
+  snmp-stream walk 192.0.2.1 -c public system ifTable
+  snmp-stream walk 192.0.2.1 192.0.2.2:1161 -c public ifDescr ifHCInOctets --format csv
+  snmp-stream walk core1 -c public ipCidrRouteTable --range 10:10 --range 192.168:192.168 -o routes.parquet
+  snmp-stream walk 192.0.2.1 -c public -v 1 -r 1 -t 0.5 1.3.6.1.4.1.9.9.13 -o cisco.wire
+
+A table name (ifTable, ifXTable, ipCidrRouteTable) walks every column of its entry, and columns
+of one entry print as one table. -o infers the format from the extension (.parquet, .csv, .txt;
+anything else is a wireline file, readable with `snmp-stream decode`).";
+
+const GET_HELP: &str = "\
+Examples:
+  snmp-stream get 192.0.2.1 -c public sysDescr.0 sysName.0 sysUpTime.0
+  snmp-stream get 192.0.2.1 -c public ifDescr ifHCInOctets --range 3:3   # the cells of ifIndex 3
+  snmp-stream get r1 r2 r3 -c public sysUpTime.0 --format csv
+
+An OID the agent does not have is recorded as noSuchObject / noSuchInstance: that is data, and
+the exit status is still 0.";
+
+const RUN_HELP: &str = "\
+A job file (TOML; relative paths are relative to it):
+
+  output = \"collected\"          # output directory (run -o DIR overrides)
+  format = \"parquet\"            # parquet or wire: one file per host
+  sessions = 100                # hosts collected at once (default 10)
+  community = \"public\"          # these settings may also be given per group or per host:
+  version = \"2c\"                #   community, version (1|2c), retries, timeout (s),
+  retries = 1                   #   max_varbinds, max_repetitions, deadline (s)
+  timeout = 1.5                 #   host beats group beats job
+  hosts = [\"192.0.2.1\", \"192.0.2.2:1161\", { host = \"192.0.2.3\", community = \"s3cret\" }]
+  hosts_file = \"routers.txt\"    # one `HOST [COMMUNITY]` per line, # comments
+
+  [[group]]                     # one request per host and group
+  name = \"interfaces\"           # recorded as req_id
+  oids = [\"ifTable\", \"ifXTable\"]
+
+  [[group]]
+  name = \"routes\"
+  kind = \"walk\"                 # walk (default) or get
+  oids = [\"ipCidrRouteTable\"]
+  ranges = [\"10:10\"]
+
+Writes OUTPUT/HOST_PORT.parquet (or .wire) per host that returned data and OUTPUT/report.csv
+(host,status,varbinds,errors,message; status ok, partial or failed). Prints a summary; shows a
+progress bar when stderr is a terminal, a progress line every 10 s otherwise.
+
+Examples:
+  snmp-stream run routers.toml
+  snmp-stream run routers.toml -o /data/$(date +%F) --quiet";
+
+const DECODE_HELP: &str = "\
+Examples:
+  snmp-stream decode walk.wire                     # the records, tab-separated
+  snmp-stream decode --format table walk.wire      # one row per index (a WALK of a table)
+  snmp-stream decode --format csv *.wire > all.csv
+  snmp-stream decode -o all.parquet *.wire         # many files, one parquet dataset";
+
+const SERVE_HELP: &str = "\
+Examples:
+  snmp-stream serve data/snmpsim --listen 127.0.0.1:1161
+  snmpbulkwalk -v2c -c recorded/linux-full-walk 127.0.0.1:1161 ifTable
+  snmp-stream serve data/snmpsim/recorded/linux-full-walk.snmprec   # community linux-full-walk
+  snmp-stream serve data/snmpsim --ports 100 --loss 0.05 --delay-ms 20";
+
+const DEMO_HELP: &str = "\
+Examples:
+  snmp-stream demo
+  snmp-stream demo -o /tmp/demo.parquet
+  cargo run --release -p snmp-stream-cli -- demo";
 
 /// High-throughput SNMP collection into compact wireline buffers and parquet.
 #[derive(Debug, Parser)]
-#[command(name = "snmp-stream", version, propagate_version = true)]
+#[command(
+    name = "snmp-stream",
+    version,
+    propagate_version = true,
+    after_help = AFTER_HELP
+)]
 struct Cli {
+    /// More logging on stderr (repeat for more); RUST_LOG, when set, takes precedence.
+    #[arg(long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only errors on stderr: no progress, logs or notes.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Walk OID subtrees (GETBULK in v2c, GETNEXT in v1) on one or more hosts.
+    #[command(
+        after_help = WALK_HELP,
+        override_usage = "snmp-stream walk [OPTIONS] -c <COMMUNITY> <HOST[:PORT]>... <OID>..."
+    )]
+    Walk(collect::CollectArgs),
+    /// Get exact OIDs from one or more hosts.
+    #[command(
+        after_help = GET_HELP,
+        override_usage = "snmp-stream get [OPTIONS] -c <COMMUNITY> <HOST[:PORT]>... <OID>..."
+    )]
+    Get(collect::CollectArgs),
+    /// Run a batch job file: many hosts × OID groups into an output directory.
+    #[command(after_help = RUN_HELP)]
+    Run {
+        /// The job file (TOML).
+        job: PathBuf,
+        /// Output directory, instead of the job file's `output`.
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Decode wireline files (or the original's bare buffers) to a table, CSV or parquet.
-    ///
-    /// Examples:
-    ///   snmp-stream decode walk.wire                     # the records, as a text table
-    ///   snmp-stream decode --format table walk.wire      # one row per index (a WALK of a table)
-    ///   snmp-stream decode --format csv *.wire > all.csv
-    ///   snmp-stream decode -o all.parquet *.wire         # many files, one parquet dataset
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = DECODE_HELP)]
     Decode {
         /// Wireline files to read.
         #[arg(required = true)]
@@ -44,21 +168,18 @@ enum Command {
         output: Option<PathBuf>,
         /// What to print: `long` (one row per record), `table` (one row per index, one column
         /// per root OID, of each frame), `csv` (the long frame as CSV).
-        #[arg(long, value_enum, default_value_t = Format::Long)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = decode::Format::Long)]
+        format: decode::Format,
     },
     /// Serve .snmprec recordings as SNMP agents on UDP (the built-in simulated device).
     ///
-    /// The community selects a recording by its path under DATA_DIR without `.snmprec`, as
-    /// snmpsim does. Runs until interrupted.
-    ///
-    /// Examples:
-    ///   snmp-stream serve data/snmpsim --listen 127.0.0.1:1161
-    ///   snmpbulkwalk -v2c -c recorded/linux-full-walk 127.0.0.1:1161 ifTable
-    ///   snmp-stream serve data/snmpsim --ports 100 --loss 0.05 --delay-ms 20
-    #[command(verbatim_doc_comment)]
+    /// The community selects a recording by its path under DATA without `.snmprec`, as
+    /// snmpsim does; a single recording file is served under its name without `.snmprec`.
+    /// Runs until interrupted.
+    #[command(after_help = SERVE_HELP)]
     Serve {
-        /// Directory of .snmprec files.
+        /// Directory of .snmprec files, or one .snmprec file.
+        #[arg(value_name = "DATA")]
         data_dir: PathBuf,
         /// Address to listen on (repeatable); default 127.0.0.1 on a free port.
         #[arg(long)]
@@ -79,24 +200,36 @@ enum Command {
         #[arg(long)]
         too_big_above: Option<usize>,
     },
+    /// Walk a simulated Linux host (bundled recording) into demo.parquet and print its
+    /// interfaces: no setup, no network.
+    #[command(after_help = DEMO_HELP)]
+    Demo {
+        /// Directory of the recordings [default: the source tree's data/snmpsim].
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// Where to write the parquet file.
+        #[arg(short, long, default_value = "demo.parquet")]
+        output: PathBuf,
+    },
     /// List the built-in OID names (usable in place of numeric OIDs).
     Oids,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    /// One row per record.
-    Long,
-    /// One row per index, one column per root OID.
-    Table,
-    /// The long frame as CSV.
-    Csv,
+/// How a collection went, for the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything asked for was collected (exit 0).
+    Ok,
+    /// Some hosts failed or returned partial data (exit 1).
+    Incomplete,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Incomplete) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("snmp-stream: {e:#}");
@@ -105,19 +238,46 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs to stderr: `RUST_LOG` when set, else warnings (`--verbose`: info, twice: debug,
+/// three times: trace; `--quiet`: errors only).
+fn init_logging(verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_target(false)
+        .init();
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain()
         .filter_map(|c| c.downcast_ref::<io::Error>())
         .any(|io| io.kind() == io::ErrorKind::BrokenPipe)
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let quiet = cli.quiet;
     match cli.command {
+        Command::Walk(args) => collect::run(RequestKind::Walk, args, quiet),
+        Command::Get(args) => collect::run(RequestKind::Get, args, quiet),
+        Command::Run { job, output } => {
+            let plan = job::load(&job, output)?;
+            job::run(plan, quiet)
+        }
         Command::Decode {
             files,
             output,
             format,
-        } => decode(&files, output, format),
+        } => decode::run(&files, output, format).map(|()| Outcome::Ok),
         Command::Serve {
             data_dir,
             listen,
@@ -126,166 +286,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             delay_ms,
             bulk_cap,
             too_big_above,
-        } => {
-            let mut config = SimulatorConfig::new().data_dir(&data_dir).loss(loss);
-            for addr in listen {
-                config = config.listen(addr);
-            }
-            if ports > 0 {
-                config = config.ports(ports);
-            }
-            if delay_ms > 0 {
-                config = config.delay(Duration::from_millis(delay_ms));
-            }
-            config = config.faults(Faults {
+        } => serve::run(
+            &data_dir,
+            listen,
+            ports,
+            serve::FaultArgs {
+                loss,
+                delay: Duration::from_millis(delay_ms),
                 bulk_cap,
                 too_big_above,
-                ..Faults::default()
-            });
-            let sim = Simulator::start(config)
-                .with_context(|| format!("serving {}", data_dir.display()))?;
-            let mut out = io::stdout().lock();
-            writeln!(
-                out,
-                "serving {} recordings from {}",
-                sim.communities().len(),
-                data_dir.display()
-            )?;
-            for a in sim.addrs() {
-                writeln!(out, "listening on udp {a}")?;
-            }
-            out.flush()?;
-            drop(out);
-            loop {
-                std::thread::park();
-            }
-        }
+            },
+        )
+        .map(|()| Outcome::Ok),
+        Command::Demo { data, output } => demo::run(data, &output, quiet),
         Command::Oids => {
             let mut out = io::stdout().lock();
             for (oid, name) in aliases::ALIASES {
                 writeln!(out, "{name:<32} {oid}")?;
             }
-            Ok(())
+            out.flush().context("writing to stdout")?;
+            Ok(Outcome::Ok)
         }
     }
 }
 
-fn decode(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow::Result<()> {
-    if let Some(out) = output {
-        if format != Format::Long {
-            bail!("-o writes the long frame as parquet; --format {format:?} prints to stdout");
-        }
-        let (rows, truncated) = files_to_parquet(files, &out)?;
-        for (path, t) in truncated {
-            eprintln!(
-                "snmp-stream: {}: {t} (the complete frames before it were kept)",
-                path.display()
-            );
-        }
-        eprintln!("wrote {rows} records to {}", out.display());
-        return Ok(());
-    }
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut first = true;
-    for path in files {
-        let decoded = decode_file(path)?;
-        if let Some(t) = decoded.truncated {
-            eprintln!(
-                "snmp-stream: {}: {t} (the complete frames before it were kept)",
-                path.display()
-            );
-        }
-        match format {
-            Format::Long => print_frame(&mut out, &decoded.records, false, false)?,
-            Format::Csv => {
-                print_frame(&mut out, &decoded.records, !first, true)?;
-            }
-            Format::Table => {
-                // One table per frame: a WALK's columns reassembled by index.
-                let bytes =
-                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-                for frame in snmp_stream_core::wireline::file::frames(&bytes).flatten() {
-                    let words = frame.words().with_context(|| path.display().to_string())?;
-                    let buf = snmp_stream_core::wireline::Wireline::parse(&words)
-                        .with_context(|| path.display().to_string())?;
-                    if let Some(meta) = &frame.meta {
-                        writeln!(
-                            out,
-                            "# {} {} ({})",
-                            meta.host,
-                            String::from_utf8_lossy(&meta.req_id),
-                            meta.status
-                        )?;
-                    }
-                    print_frame(&mut out, &table_frame(&buf)?, false, false)?;
-                }
-            }
-        }
-        if decoded.errors.height() > 0 && format != Format::Csv {
-            writeln!(out, "# errors")?;
-            print_frame(&mut out, &decoded.errors, false, false)?;
-        }
-        first = false;
-    }
-    out.flush()?;
-    Ok(())
-}
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
 
-/// Prints a frame as text: a header line (unless `skip_header`), then one line per row. With
-/// `csv`, comma-separated and quoted (RFC 4180); otherwise tab-separated.
-fn print_frame(
-    out: &mut impl Write,
-    df: &DataFrame,
-    skip_header: bool,
-    csv: bool,
-) -> anyhow::Result<()> {
-    let sep = if csv { "," } else { "\t" };
-    if !skip_header {
-        let names: Vec<String> = df
-            .get_column_names()
-            .iter()
-            .map(|n| cell(n.as_str(), csv))
-            .collect();
-        writeln!(out, "{}", names.join(sep))?;
-    }
-    let columns = df.columns();
-    for i in 0..df.height() {
-        let mut line = String::new();
-        for (j, c) in columns.iter().enumerate() {
-            if j > 0 {
-                line.push_str(sep);
-            }
-            let v = c.get(i)?;
-            line.push_str(&cell(&render(&v), csv));
-        }
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
-}
-
-/// A value as text: strings as they are, bytes as hex, nulls empty.
-fn render(v: &AnyValue<'_>) -> String {
-    match v {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => (*s).to_owned(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Binary(b) => hex(b),
-        AnyValue::BinaryOwned(b) => hex(b),
-        other => other.to_string(),
-    }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// CSV-quotes a cell when it needs it (RFC 4180).
-fn cell(s: &str, csv: bool) -> String {
-    if csv && s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else if !csv {
-        s.replace(['\t', '\n'], " ")
-    } else {
-        s.to_owned()
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

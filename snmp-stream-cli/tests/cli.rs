@@ -1,13 +1,17 @@
-//! The `snmp-stream` binary, spawned: decode to each format, serve, oids, and bad input giving
-//! exit 2 with one line naming the problem.
+//! The `snmp-stream` binary, spawned: walk and get (against a simulator started in this test
+//! process) to each format, a batch job with dead hosts, the demo, decode, serve, oids, and bad
+//! input giving exit 2 with one line naming the problem.
 
 use std::io::{BufRead, BufReader};
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use snmp_stream_actors::{Simulator, SimulatorConfig, SimulatorHandle};
 use snmp_stream_core::ber::{PduHeader, encode_message, read_message};
-use snmp_stream_core::{Oid, Value, Version};
+use snmp_stream_core::wireline::Wireline;
+use snmp_stream_core::wireline::file::frames;
+use snmp_stream_core::{Oid, RequestKind, Status, Value, Version};
 
 const BIN: &str = env!("CARGO_BIN_EXE_snmp-stream");
 const GOLDEN: &str = concat!(
@@ -15,6 +19,10 @@ const GOLDEN: &str = concat!(
     "/../snmp-stream-core/tests/data/ip-forward-mib.snmp-stream.bin"
 );
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/snmpsim");
+
+/// The community of the bundled recording.
+const COMMUNITY: &str = "recorded/linux-full-walk";
+const IF_DESCR: &str = "1.3.6.1.2.1.2.2.1.2";
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN)
@@ -158,5 +166,425 @@ fn serve_answers_snmp_on_the_address_it_prints() {
         matches!(vb.value, Value::OctetString(s) if s.starts_with(b"Linux")),
         "{:?}",
         vb.value
+    );
+}
+
+/// The simulated agent on the bundled recordings, `ports` loopback ports.
+fn simulator(ports: usize) -> SimulatorHandle {
+    let mut config = SimulatorConfig::new().data_dir(DATA);
+    if ports > 1 {
+        config = config.ports(ports);
+    }
+    Simulator::start(config).expect("the simulator starts")
+}
+
+/// Runs the binary with `args`, asserting exit 2 and exactly one line on stderr; returns it.
+fn bad(args: &[&str]) -> String {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 2, "{args:?}: stdout {out} stderr {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err}");
+    assert!(err.starts_with("snmp-stream: "), "{err}");
+    err
+}
+
+#[test]
+fn walk_prints_a_readable_table() {
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&[
+        "walk",
+        &host,
+        "-c",
+        COMMUNITY,
+        "system",
+        "ifDescr",
+        "ifHCInOctets",
+        "ifOperStatus",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("# {host} walk complete, ")),
+        "{out}"
+    );
+    assert!(
+        lines.iter().any(|l| l
+            .split_whitespace()
+            .eq(["sysName.0", "OCTET", "STRING", "tt"])),
+        "{out}"
+    );
+    // ifXTable's column joins ifTable's in one table: one row per ifIndex.
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("index"))
+        .expect("a table");
+    assert_eq!(
+        lines[header].split_whitespace().collect::<Vec<_>>(),
+        ["index", "ifDescr", "ifOperStatus", "ifHCInOctets"]
+    );
+    assert_eq!(
+        lines[header + 2].split_whitespace().collect::<Vec<_>>(),
+        ["2", "eth0", "1", "24167091249"]
+    );
+}
+
+#[test]
+fn walk_writes_csv_parquet_and_wire() {
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let walk = |extra: &[&str]| {
+        let mut args = vec!["walk", &host, "-c", COMMUNITY, "ifTable", "--req-id", "ifs"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+
+    // CSV on stdout: the long frame, one row per varbind (22 ifTable columns × 2 interfaces).
+    let (code, out, err) = walk(&["--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], snmp_stream_decode::LONG_COLUMNS.join(","));
+    assert_eq!(lines.len(), 1 + 44, "{out}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("ifs,{host},")) && l.ends_with(",6c6f,lo,,")),
+        "{out}"
+    );
+
+    // Parquet, format from the extension.
+    let pq = dir.path().join("ifs.parquet");
+    let (code, _, err) = walk(&["-o", pq.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 44 varbinds from 1 host"), "{err}");
+    let df = snmp_stream_decode::read_parquet(&pq).unwrap();
+    assert_eq!(df.height(), 44);
+    let roots = df.column("root_oid").unwrap().str().unwrap().clone();
+    let text = df.column("text").unwrap().str().unwrap().clone();
+    let descr: Vec<&str> = (0..df.height())
+        .filter(|&i| roots.get(i) == Some(IF_DESCR))
+        .filter_map(|i| text.get(i))
+        .collect();
+    assert_eq!(descr, ["lo", "eth0"]);
+    assert_eq!(
+        df.column("host").unwrap().str().unwrap().get(0),
+        Some(host.as_str())
+    );
+
+    // A wireline file: one frame, with its metadata.
+    let wire = dir.path().join("ifs.out");
+    let (code, _, err) = walk(&["-o", wire.to_str().unwrap(), "--format", "wire"]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&wire).unwrap();
+    let all: Vec<_> = frames(&bytes).collect::<Result<_, _>>().unwrap();
+    assert_eq!(all.len(), 1);
+    let meta = all[0].meta.as_ref().expect("metadata");
+    assert_eq!(
+        (
+            meta.host.as_str(),
+            meta.req_id.as_slice(),
+            meta.status,
+            meta.kind
+        ),
+        (
+            host.as_str(),
+            &b"ifs"[..],
+            Status::Complete,
+            RequestKind::Walk
+        )
+    );
+    let words = all[0].words().unwrap();
+    let buf = Wireline::parse(&words).unwrap();
+    assert_eq!(buf.root_count(), 22);
+    assert_eq!(buf.records().count(), 44);
+
+    // The text table into a file.
+    let txt = dir.path().join("ifs.txt");
+    let (code, _, err) = walk(&["-o", txt.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&txt).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("index  ifIndex  ifDescr")),
+        "{text}"
+    );
+}
+
+#[test]
+fn get_records_an_absent_oid_as_an_exception() {
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&[
+        "get",
+        &host,
+        "-c",
+        COMMUNITY,
+        "sysName.0",
+        "1.3.6.1.2.1.1.99.0",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "an exception is data: {err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(
+        lines[1].contains(",OCTET STRING,") && lines[1].ends_with(",tt,,"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains(",1.3.6.1.2.1.1.99.0,,noSuchObject,")
+            || lines[2].contains(",noSuchInstance,"),
+        "{out}"
+    );
+
+    let (code, out, _) = run(&["get", &host, "-c", COMMUNITY, "sysDescr.0", "sysDescr.9"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("sysDescr.9") && l.contains("noSuch")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_job_with_dead_hosts_reports_them_and_exits_1() {
+    let sim = simulator(18);
+    // Bound sockets that never answer: dead agents.
+    let dead: Vec<UdpSocket> = (0..2)
+        .map(|_| UdpSocket::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let dead_addrs: Vec<SocketAddr> = dead.iter().map(|s| s.local_addr().unwrap()).collect();
+    let mut hosts: Vec<String> = sim.addrs().iter().map(|a| format!("\"{a}\"")).collect();
+    hosts.insert(3, format!("\"{}\"", dead_addrs[0]));
+    hosts.insert(
+        11,
+        format!("{{ host = \"{}\", retries = 1 }}", dead_addrs[1]),
+    );
+    assert_eq!(hosts.len(), 20);
+
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "output = \"out\"\ncommunity = \"{COMMUNITY}\"\nretries = 1\ntimeout = 0.5\n\
+             hosts = [\n  {}\n]\n\n\
+             [[group]]\nname = \"system\"\noids = [\"sysName\", \"sysUpTime\"]\n\n\
+             [[group]]\nname = \"interfaces\"\noids = [\"ifTable\", \"ifXTable\"]\n",
+            hosts.join(",\n  ")
+        ),
+    )
+    .unwrap();
+
+    let started = Instant::now();
+    let (code, out, err) = run(&["run", job.to_str().unwrap()]);
+    let took = started.elapsed();
+    assert_eq!(code, 1, "{out}{err}");
+    // Each dead host takes two 0.5 s attempts; run one after another, 20 hosts would take at
+    // least 20 × 0.5 s.
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(
+        out.starts_with("20 hosts: 18 ok, 0 partial, 2 failed; "),
+        "{out}"
+    );
+    for d in &dead_addrs {
+        assert!(
+            err.contains(&format!("{d} failed: system: no reply")),
+            "{err}"
+        );
+    }
+
+    let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = report
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 20);
+    assert_eq!(rows.iter().filter(|r| r[1] == "ok").count(), 18);
+    let failed: Vec<&Vec<&str>> = rows.iter().filter(|r| r[1] == "failed").collect();
+    assert_eq!(failed.len(), 2);
+    for (row, addr) in failed.iter().zip(&dead_addrs) {
+        assert_eq!(row[0], addr.to_string());
+        assert_eq!(row[2], "0", "no varbinds");
+        assert!(
+            row[4].contains("interfaces: no reply after 2 attempts"),
+            "{row:?}"
+        );
+    }
+
+    // One parquet file per live host, each with both groups' varbinds.
+    let parquet: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    assert_eq!(parquet.len(), 18);
+    let df = snmp_stream_decode::read_parquet(&parquet[0]).unwrap();
+    let req_ids = df.column("req_id").unwrap().str().unwrap().clone();
+    let groups: Vec<Option<&str>> = (0..df.height()).map(|i| req_ids.get(i)).collect();
+    assert!(groups.contains(&Some("system")) && groups.contains(&Some("interfaces")));
+    drop(dead);
+}
+
+#[test]
+fn demo_writes_parquet_and_prints_the_interface_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("demo.parquet");
+    let (code, out, err) = run(&["demo", "-o", pq.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("sysName:") && l.ends_with(" tt")),
+        "{out}"
+    );
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("ifIndex"))
+        .expect("the interface table");
+    assert_eq!(
+        lines[header].split_whitespace().collect::<Vec<_>>(),
+        [
+            "ifIndex",
+            "ifDescr",
+            "ifType",
+            "ifMtu",
+            "ifSpeed",
+            "ifOperStatus",
+            "ifHCInOctets",
+            "ifHCOutOctets"
+        ]
+    );
+    assert_eq!(
+        lines[header + 1].split_whitespace().collect::<Vec<_>>(),
+        [
+            "1",
+            "lo",
+            "24",
+            "16436",
+            "10000000",
+            "1",
+            "763065745",
+            "763065745"
+        ]
+    );
+    assert!(
+        lines[header + 2].split_whitespace().nth(1) == Some("eth0"),
+        "{out}"
+    );
+    let summary = lines.last().unwrap();
+    assert!(
+        summary.starts_with("walked system, ifTable and ifXTable"),
+        "{summary}"
+    );
+    let df = snmp_stream_decode::read_parquet(&pq).unwrap();
+    assert!(
+        summary.contains(&format!("wrote {} rows", df.height())),
+        "{summary}"
+    );
+    assert!(df.height() > 100, "{}", df.height());
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for cmd in ["walk", "get", "run", "decode", "serve", "demo"] {
+        let (code, out, _) = run(&[cmd, "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("Examples:"), "{cmd}: {out}");
+    }
+    let (_, out, _) = run(&["run", "--help"]);
+    assert!(
+        out.contains("[[group]]") && out.contains("report.csv"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["--help"]);
+    assert!(out.contains("Exit status"), "{out}");
+}
+
+#[test]
+fn bad_collection_input_exits_2_with_one_line() {
+    // No agent is needed: every one of these is refused before anything is sent.
+    let h = "127.0.0.1:9";
+    let e = bad(&["walk", h, "-c", "public", "1.3.6.x.1"]);
+    assert!(e.contains("malformed OID `1.3.6.x.1`"), "{e}");
+    let e = bad(&["walk", h, "-c", "public", "ifTabel"]);
+    assert!(e.contains("unknown OID name `ifTabel`"), "{e}");
+    let e = bad(&["get", h, "-c", "public", "sysDescr.0", "ifdescr.1"]);
+    assert!(
+        e.contains("unknown OID name `ifdescr.1`; did you mean `ifDescr`?"),
+        "{e}"
+    );
+    let e = bad(&["walk", h, "-c", "public", "ifTable", "--range", "1-5"]);
+    assert!(e.contains("bad range `1-5`"), "{e}");
+    let e = bad(&["walk", h, "-c", "public", "ifTable", "--range", "9:1"]);
+    assert!(e.contains("bad range `9:1`"), "{e}");
+    // RFC 6761: .invalid never resolves.
+    let e = bad(&["walk", "no-such-host.invalid", "-c", "public", "ifTable"]);
+    assert!(
+        e.contains("cannot resolve host `no-such-host.invalid`"),
+        "{e}"
+    );
+    let e = bad(&["walk", "bad!host", "-c", "public", "ifTable"]);
+    assert!(e.contains("bad host `bad!host`"), "{e}");
+    let e = bad(&["walk", h, "-c", "public", "ifTable", "--format", "parquet"]);
+    assert!(e.contains("give -o PATH"), "{e}");
+    let e = bad(&["walk", h, "-c", "public", "ifTable", "-t", "0"]);
+    assert!(e.contains("--timeout must be a positive number"), "{e}");
+}
+
+#[test]
+fn bad_job_files_exit_2_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = bad(&["run", "/nonexistent/job.toml"]);
+    assert!(
+        e.contains("cannot read job file /nonexistent/job.toml"),
+        "{e}"
+    );
+
+    let job = dir.path().join("job.toml");
+    let write_and_run = |text: &str| {
+        std::fs::write(&job, text).unwrap();
+        bad(&["run", job.to_str().unwrap()])
+    };
+    // A TOML syntax error.
+    let e = write_and_run("hosts = [\"10.0.0.1\"]\n[[group]\noids = [\"ifTable\"]\n");
+    assert!(e.contains("job.toml line 2: "), "{e}");
+    // A misspelt key.
+    let e = write_and_run("hosts = [\"10.0.0.1\"]\n\n[[group]]\noid = [\"ifTable\"]\n");
+    assert!(e.contains("job.toml line 4: unknown field `oid`"), "{e}");
+    // An unknown OID name, in a multi-line array.
+    let e = write_and_run(
+        "hosts = [\"10.0.0.1\"]\n[[group]]\noids = [\n  \"ifTable\",\n  \"ifTabel\",\n]\n",
+    );
+    assert!(
+        e.contains("job.toml line 5: unknown OID name `ifTabel`"),
+        "{e}"
+    );
+    let e = write_and_run(
+        "hosts = [\"10.0.0.1\"]\n[[group]]\noids = [\"ifTable\"]\nranges = [\"x\"]\n",
+    );
+    assert!(e.contains("job.toml line 4: bad range `x`"), "{e}");
+    let e = write_and_run("hosts_file = \"missing.txt\"\n[[group]]\noids = [\"ifTable\"]\n");
+    assert!(e.contains("job.toml line 1: cannot read hosts file"), "{e}");
+}
+
+#[test]
+fn serve_refuses_a_missing_recording() {
+    let e = bad(&["serve", "/nonexistent/recorded/router.snmprec"]);
+    assert!(
+        e.contains("/nonexistent/recorded/router.snmprec") && e.contains("No such file"),
+        "{e}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let e = bad(&["serve", dir.path().to_str().unwrap()]);
+    assert!(e.contains("no .snmprec recordings under"), "{e}");
+    let not_a_recording = dir.path().join("notes.txt");
+    std::fs::write(&not_a_recording, "hello").unwrap();
+    let e = bad(&["serve", not_a_recording.to_str().unwrap()]);
+    assert!(
+        e.contains("neither a directory nor a .snmprec recording"),
+        "{e}"
     );
 }

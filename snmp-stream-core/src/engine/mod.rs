@@ -977,7 +977,13 @@ mod tests {
         assert_eq!((budget.reps(4), budget.reps(3), budget.reps(1)), (2, 3, 10));
         assert_eq!(
             ladder(budget, 1),
-            [budget, b(4, 5, false), b(4, 2, false), b(4, 1, false), b(4, 1, true)]
+            [
+                budget,
+                b(4, 5, false),
+                b(4, 2, false),
+                b(4, 1, false),
+                b(4, 1, true)
+            ]
         );
         // A PDU with fewer heads than the packing allows halves from what it carried.
         assert_eq!(

@@ -1,0 +1,331 @@
+//! `walk` and `get`: one request per host on the command line, collected at once, written in
+//! one format.
+
+use std::io::{self, Write};
+use std::net::ToSocketAddrs;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use snmp_stream_actors::SessionManager;
+use snmp_stream_core::request::RequestBuilder;
+use snmp_stream_core::{
+    Community, Config, ConfigOverrides, Host, HostName, IndexRange, Oid, Request, RequestKind,
+    Response, Status, Version,
+};
+
+use crate::Outcome;
+use crate::names;
+use crate::output::{self, OutFormat};
+
+/// The arguments `walk` and `get` share.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Hosts, then OIDs (the text is in `help` / `long_help`: it shows IPv6 brackets, which
+    /// rustdoc would take for links).
+    #[arg(
+        required = true,
+        value_name = "HOST|OID",
+        help = "Hosts (HOST, HOST:PORT, [IPV6]:PORT), then OIDs (dotted, or names from `snmp-stream oids`)",
+        long_help = "Hosts (HOST, HOST:PORT, [IPV6]:PORT), then OIDs: dotted (1.3.6.1.2.1.1) or \
+                     built-in names (sysDescr, sysDescr.0, ifTable; `snmp-stream oids` lists them).\n\n\
+                     Arguments are hosts up to the first one that reads as an OID. A dotted host \
+                     whose first number is 0, 1 or 2 reads as an OID: give it with its port \
+                     (1.2.3.4:161)."
+    )]
+    pub targets: Vec<String>,
+    /// Community string.
+    #[arg(short, long)]
+    pub community: String,
+    /// SNMP version, as net-snmp spells it.
+    #[arg(
+        short = 'v',
+        long = "snmp-version",
+        value_name = "1|2c",
+        default_value = "2c",
+        value_parser = parse_version
+    )]
+    pub snmp_version: Version,
+    /// Limit table walks to index range START:STOP (repeatable; either side may be empty,
+    /// e.g. 10:10, 1:100, 5:). For get, a point (3:3) appends that index to each OID.
+    #[arg(long = "range", value_name = "START:STOP")]
+    pub ranges: Vec<String>,
+    /// Retries of one PDU after its first transmission [default: 3].
+    #[arg(short, long)]
+    pub retries: Option<u32>,
+    /// Seconds to wait for each reply, fractions allowed [default: 3].
+    #[arg(short, long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Most varbinds asked for in one response [default: 10].
+    #[arg(long, value_name = "N")]
+    pub max_varbinds: Option<u32>,
+    /// GETBULK max-repetitions, replacing the packing rule's.
+    #[arg(long, value_name = "N")]
+    pub max_repetitions: Option<u32>,
+    /// Hosts collected at once [default: 10].
+    #[arg(long, value_name = "N")]
+    pub sessions: Option<u32>,
+    /// Request-id to record with the data (any text), for reassembly downstream.
+    #[arg(long, value_name = "TEXT")]
+    pub req_id: Option<String>,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Output format [default: from the -o extension (.parquet, .csv, .txt, else wire);
+    /// table on stdout].
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
+}
+
+/// Parses `-v`: `1` or `2c` (also `v1`, `v2c`).
+pub fn parse_version(s: &str) -> Result<Version, String> {
+    s.parse()
+        .map_err(|_| format!("unknown SNMP version `{s}` (expected 1 or 2c)"))
+}
+
+/// Fractional seconds as a duration: positive and finite.
+pub fn seconds(what: &str, secs: f64) -> anyhow::Result<Duration> {
+    match Duration::try_from_secs_f64(secs) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => bail!("{what} must be a positive number of seconds, not {secs}"),
+    }
+}
+
+/// Resolves OID arguments, dropping exact repeats (a column named on its own and again
+/// through its table).
+pub fn resolve_oids<'a>(
+    args: impl IntoIterator<Item = &'a str>,
+    kind: RequestKind,
+) -> anyhow::Result<Vec<Oid>> {
+    let mut oids: Vec<Oid> = Vec::new();
+    for arg in args {
+        for oid in names::resolve(arg, kind == RequestKind::Walk)? {
+            if !oids.contains(&oid) {
+                oids.push(oid);
+            }
+        }
+    }
+    Ok(oids)
+}
+
+/// Parses `--range` arguments, naming the one that fails.
+pub fn parse_ranges<'a>(
+    args: impl IntoIterator<Item = &'a str>,
+) -> anyhow::Result<Vec<IndexRange>> {
+    args.into_iter()
+        .map(|r| {
+            r.parse::<IndexRange>()
+                .with_context(|| format!("bad range `{r}`"))
+        })
+        .collect()
+}
+
+/// Parses a host argument, naming it when it fails.
+pub fn parse_host(arg: &str) -> anyhow::Result<Host> {
+    Host::parse(arg).with_context(|| format!("bad host `{arg}`"))
+}
+
+/// Fails with one line naming the host when its name does not resolve, before any request is
+/// sent (the collector would otherwise report it per request, after the others ran).
+fn check_resolves(host: &Host, arg: &str) -> anyhow::Result<()> {
+    let HostName::Dns(name) = host.name() else {
+        return Ok(());
+    };
+    let found = (name.as_str(), host.port())
+        .to_socket_addrs()
+        .map(|mut a| a.next().is_some());
+    match found {
+        Ok(true) => Ok(()),
+        Ok(false) => bail!("host `{arg}` does not resolve to any address"),
+        Err(e) => {
+            // A word that is neither a host nor a known name is most likely a mistyped OID.
+            let hint = if !name.contains('.') {
+                " (nor is it a known OID name; `snmp-stream oids` lists them)"
+            } else {
+                ""
+            };
+            bail!("cannot resolve host `{arg}`: {e}{hint}")
+        }
+    }
+}
+
+/// Splits the positional arguments into hosts and OID arguments: hosts up to the first
+/// argument that reads as an OID; at least one of each. When no argument after the first
+/// reads as an OID, the last one is taken as one (so a mistyped name is reported as such).
+fn split_targets(targets: &[String]) -> anyhow::Result<(&[String], &[String])> {
+    if targets.len() < 2 {
+        bail!("give at least one host and one OID");
+    }
+    let split = (1..targets.len())
+        .find(|&i| names::looks_like_oid(&targets[i]))
+        .unwrap_or(targets.len() - 1);
+    Ok(targets.split_at(split))
+}
+
+/// The collector config the command-line settings give (every request runs with it).
+fn config(a: &CollectArgs) -> anyhow::Result<Config> {
+    let mut o = ConfigOverrides::new();
+    if let Some(n) = a.retries {
+        o = o.retries(n);
+    }
+    if let Some(t) = a.timeout {
+        o = o.timeout(seconds("--timeout", t)?);
+    }
+    if let Some(n) = a.max_varbinds {
+        o = o.max_response_var_binds_per_pdu(n);
+    }
+    if let Some(n) = a.max_repetitions {
+        o = o.max_repetitions(n);
+    }
+    if let Some(n) = a.sessions {
+        o = o.max_async_sessions(n);
+    }
+    Ok(o.build()?)
+}
+
+/// Builds a request of `kind`.
+pub fn request(
+    kind: RequestKind,
+    host: Host,
+    community: Community,
+    oids: Vec<Oid>,
+) -> RequestBuilder {
+    match kind {
+        RequestKind::Get => Request::get(host, community, oids),
+        RequestKind::Walk => Request::walk(host, community, oids),
+    }
+}
+
+/// Runs `walk` or `get`.
+pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Outcome> {
+    let (host_args, oid_args) = split_targets(&a.targets)?;
+    let oids = resolve_oids(oid_args.iter().map(String::as_str), kind)?;
+    let ranges = parse_ranges(a.ranges.iter().map(String::as_str))?;
+    let config = config(&a)?;
+    let format = match (a.format, &a.output) {
+        (Some(f), _) => f,
+        (None, Some(p)) => OutFormat::from_path(p),
+        (None, None) => OutFormat::Table,
+    };
+    if matches!(format, OutFormat::Wire | OutFormat::Parquet) && a.output.is_none() {
+        bail!(
+            "--format {} writes a file: give -o PATH",
+            format.extension()
+        );
+    }
+    let community = Community::new(a.community.as_bytes(), a.snmp_version);
+
+    let mut hosts: Vec<Host> = Vec::with_capacity(host_args.len());
+    let mut requests = Vec::with_capacity(host_args.len());
+    for arg in host_args {
+        let host = parse_host(arg)?;
+        if hosts.contains(&host) {
+            bail!("host `{arg}` is given twice");
+        }
+        check_resolves(&host, arg)?;
+        let mut b =
+            request(kind, host.clone(), community.clone(), oids.clone()).ranges(ranges.clone());
+        if let Some(id) = &a.req_id {
+            b = b.req_id(id.as_bytes());
+        }
+        requests.push(b.build()?);
+        hosts.push(host);
+    }
+
+    let mut manager = SessionManager::builder(config)
+        .start()
+        .context("starting the collector")?;
+    for r in requests {
+        manager.add_request(r)?;
+    }
+    let mut responses: Vec<Response> = Vec::new();
+    while let Some(batch) = manager.run() {
+        responses.extend(batch);
+    }
+    drop(manager);
+    // Command-line order of hosts, then index-range order.
+    responses.sort_by(|x, y| {
+        let pos = |r: &Response| hosts.iter().position(|h| h == r.request.host());
+        pos(x).cmp(&pos(y)).then_with(|| x.range.cmp(&y.range))
+    });
+
+    if !quiet {
+        report_problems(&responses);
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let records = output::write_responses(&responses, format, a.output.as_deref(), &mut out)?;
+    out.flush()?;
+    if let (Some(p), false) = (&a.output, quiet) {
+        let n = hosts.len();
+        let hosts = if n == 1 { "host" } else { "hosts" };
+        eprintln!(
+            "wrote {records} varbinds from {n} {hosts} to {}",
+            p.display()
+        );
+    }
+    Ok(if responses.iter().all(|r| r.status == Status::Complete) {
+        Outcome::Ok
+    } else {
+        Outcome::Incomplete
+    })
+}
+
+/// One stderr line per response that is not complete: host, status, first error.
+fn report_problems(responses: &[Response]) {
+    for r in responses.iter().filter(|r| r.status != Status::Complete) {
+        let first = r
+            .errors
+            .first()
+            .map_or_else(String::new, |e| format!(": {}", e.error));
+        let more = match r.errors.len() {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more errors)", n - 1),
+        };
+        eprintln!(
+            "snmp-stream: {} {}{first}{more}",
+            r.request.host(),
+            r.status
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| (*x).to_owned()).collect()
+    }
+
+    #[test]
+    fn hosts_come_before_oids() {
+        let t = s(&["10.0.0.1", "r2:1161", "ifTable", "1.3.6.1.2.1.1"]);
+        let (h, o) = split_targets(&t).unwrap();
+        assert_eq!(h, ["10.0.0.1", "r2:1161"]);
+        assert_eq!(o, ["ifTable", "1.3.6.1.2.1.1"]);
+        // A mistyped name as the only OID is still read as an OID (and refused as one).
+        let t = s(&["10.0.0.1", "ifTabel"]);
+        assert_eq!(split_targets(&t).unwrap().1, ["ifTabel"]);
+        // The first argument is always a host.
+        let t = s(&["1.2.3.4", "sysDescr.0"]);
+        assert_eq!(split_targets(&t).unwrap().0, ["1.2.3.4"]);
+        assert!(split_targets(&s(&["h"])).is_err());
+    }
+
+    #[test]
+    fn repeated_oids_are_dropped() {
+        let o = resolve_oids(["ifDescr", "ifTable"], RequestKind::Walk).unwrap();
+        assert_eq!(o.len(), 22);
+        assert_eq!(o[0].to_string(), "1.3.6.1.2.1.2.2.1.2");
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        assert_eq!(seconds("t", 0.5).unwrap(), Duration::from_millis(500));
+        assert!(seconds("t", 0.0).is_err());
+        assert!(seconds("t", -1.0).is_err());
+        assert!(seconds("t", f64::NAN).is_err());
+    }
+}

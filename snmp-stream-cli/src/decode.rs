@@ -1,0 +1,85 @@
+//! `decode`: wireline files (or the original's bare buffers) to text, CSV or parquet.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use snmp_stream_core::wireline::Wireline;
+use snmp_stream_core::wireline::file::frames;
+use snmp_stream_decode::{decode_file, files_to_parquet, table_frame};
+
+use crate::output::print_frame;
+
+/// What `decode` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One row per record.
+    Long,
+    /// One row per index, one column per root OID.
+    Table,
+    /// The long frame as CSV.
+    Csv,
+}
+
+/// Runs `decode`.
+pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow::Result<()> {
+    if let Some(out) = output {
+        if format != Format::Long {
+            bail!("-o writes the long frame as parquet; --format {format:?} prints to stdout");
+        }
+        let (rows, truncated) = files_to_parquet(files, &out)?;
+        for (path, t) in truncated {
+            eprintln!(
+                "snmp-stream: {}: {t} (the complete frames before it were kept)",
+                path.display()
+            );
+        }
+        eprintln!("wrote {rows} records to {}", out.display());
+        return Ok(());
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut first = true;
+    for path in files {
+        let decoded = decode_file(path)?;
+        if let Some(t) = decoded.truncated {
+            eprintln!(
+                "snmp-stream: {}: {t} (the complete frames before it were kept)",
+                path.display()
+            );
+        }
+        match format {
+            Format::Long => print_frame(&mut out, &decoded.records, false, false)?,
+            Format::Csv => {
+                print_frame(&mut out, &decoded.records, !first, true)?;
+            }
+            Format::Table => {
+                // One table per frame: a WALK's columns reassembled by index.
+                let bytes =
+                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                for frame in frames(&bytes).flatten() {
+                    let words = frame.words().with_context(|| path.display().to_string())?;
+                    let buf =
+                        Wireline::parse(&words).with_context(|| path.display().to_string())?;
+                    if let Some(meta) = &frame.meta {
+                        writeln!(
+                            out,
+                            "# {} {} ({})",
+                            meta.host,
+                            String::from_utf8_lossy(&meta.req_id),
+                            meta.status
+                        )?;
+                    }
+                    print_frame(&mut out, &table_frame(&buf)?, false, false)?;
+                }
+            }
+        }
+        if decoded.errors.height() > 0 && format != Format::Csv {
+            writeln!(out, "# errors")?;
+            print_frame(&mut out, &decoded.errors, false, false)?;
+        }
+        first = false;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! `demo`: the zero-setup first run. Starts the simulated agent on the bundled
+//! `linux-full-walk` recording, walks the system group and the interface tables through the
+//! collector, writes parquet and prints the interface table.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
+use snmp_stream_core::{
+    Community, Config, ConfigOverrides, Host, Request, RequestKind, Response, Status, Value,
+};
+
+use crate::Outcome;
+use crate::collect::resolve_oids;
+use crate::names::display_name;
+use crate::output;
+
+/// The recording the demo walks, as a community (its path under the data directory).
+pub const COMMUNITY: &str = "recorded/linux-full-walk";
+
+/// The bundled recordings, found from the source tree the binary was built from.
+pub fn bundled_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/snmpsim")
+}
+
+/// The interface table's columns, as printed.
+const COLUMNS: &[&str] = &[
+    "ifIndex",
+    "ifDescr",
+    "ifType",
+    "ifMtu",
+    "ifSpeed",
+    "ifOperStatus",
+    "ifHCInOctets",
+    "ifHCOutOctets",
+];
+
+/// Runs the demo: simulator, collection, `output` parquet, table on stdout.
+pub fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let data = data.unwrap_or_else(bundled_data);
+    if !data.is_dir() {
+        bail!(
+            "the bundled recordings are not at {} (run from a source checkout, or give --data DIR)",
+            data.display()
+        );
+    }
+    let sim = Simulator::start(SimulatorConfig::new().data_dir(&data))
+        .with_context(|| format!("starting the simulator on {}", data.display()))?;
+    if !sim.communities().iter().any(|c| c == COMMUNITY) {
+        bail!("{} has no {COMMUNITY}.snmprec recording", data.display());
+    }
+    let agent = sim.addrs()[0];
+    let host = Host::ip(agent.ip(), agent.port());
+    let community = Community::v2c(COMMUNITY);
+
+    // Two requests, so the interface columns have a response (and a table) of their own.
+    let settings = ConfigOverrides::new()
+        .retries(1)
+        .timeout(Duration::from_secs(2));
+    let system = Request::walk(
+        host.clone(),
+        community.clone(),
+        resolve_oids(["system"], RequestKind::Walk)?,
+    )
+    .req_id("system")
+    .config(settings.clone())
+    .build()?;
+    let interfaces = Request::walk(
+        host.clone(),
+        community,
+        resolve_oids(["ifTable", "ifXTable"], RequestKind::Walk)?,
+    )
+    .req_id("interfaces")
+    .config(settings)
+    .build()?;
+
+    let mut manager = SessionManager::builder(Config::default())
+        .arbiters(1)
+        .start()
+        .context("starting the collector")?;
+    manager.add_request(system)?;
+    manager.add_request(interfaces)?;
+    let mut responses: Vec<Response> = Vec::new();
+    while let Some(batch) = manager.run() {
+        responses.extend(batch);
+    }
+    let stats = manager.stats();
+    drop(manager);
+    sim.stop();
+    responses.sort_by_key(|r| r.request.req_id() != b"system");
+
+    let mut frames = output::frames(&responses)?;
+    snmp_stream_decode::write_parquet(&mut frames.records, output)?;
+
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for r in &responses {
+        for e in &r.errors {
+            writeln!(
+                out,
+                "# {}: {}",
+                String::from_utf8_lossy(r.request.req_id()),
+                e.error
+            )?;
+        }
+    }
+    if let Some(sys) = responses.iter().find(|r| r.request.req_id() == b"system") {
+        print_system(&mut out, sys)?;
+    }
+    if let Some(ifs) = responses
+        .iter()
+        .find(|r| r.request.req_id() == b"interfaces")
+    {
+        let all: Vec<usize> = (0..ifs.request.oids().len()).collect();
+        writeln!(out)?;
+        output::table(ifs, &all)?.select(COLUMNS).write(&mut out)?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "walked system, ifTable and ifXTable of {COMMUNITY} at {agent}: {} varbinds in {} \
+         datagrams, {:.0} ms; wrote {} rows to {}",
+        stats.varbinds,
+        stats.transmits,
+        started.elapsed().as_secs_f64() * 1e3,
+        frames.records.height(),
+        output.display()
+    )?;
+    out.flush()?;
+    if !quiet {
+        eprintln!("next: snmp-stream walk HOST -c COMMUNITY ifTable   (see snmp-stream --help)");
+    }
+    Ok(if responses.iter().all(|r| r.status == Status::Complete) {
+        Outcome::Ok
+    } else {
+        Outcome::Incomplete
+    })
+}
+
+/// The system group's scalars (sysDescr.0 … sysServices.0) as `name: value` lines; the
+/// group's tables (sysORTable) are left to the parquet file.
+fn print_system(out: &mut impl Write, r: &Response) -> anyhow::Result<()> {
+    let buf = r.buffer.read().context("reading a collected buffer")?;
+    let root = r
+        .request
+        .oids()
+        .first()
+        .context("the system request has a root")?;
+    for rec in buf.records() {
+        let rec = rec.context("reading a collected buffer")?;
+        let index: Vec<u64> = rec.index().iter().collect();
+        let &[col @ 1..=7, 0] = index.as_slice() else {
+            continue;
+        };
+        let column = root.join(&[col as u32])?;
+        let text = match rec.value().context("reading a collected buffer")? {
+            Value::TimeTicks(t) => uptime(t),
+            v => output::value_text(&v),
+        };
+        writeln!(
+            out,
+            "{:<13} {text}",
+            format!("{}:", display_name(column.as_slice()))
+        )?;
+    }
+    Ok(())
+}
+
+/// TimeTicks (hundredths of a second) as net-snmp prints them: `(233425120) 27 days, 0:24:11.20`.
+fn uptime(ticks: u64) -> String {
+    let (days, rest) = (ticks / 8_640_000, ticks % 8_640_000);
+    let (h, m, s, cs) = (
+        rest / 360_000,
+        rest / 6_000 % 60,
+        rest / 100 % 60,
+        rest % 100,
+    );
+    format!("({ticks}) {days} days, {h}:{m:02}:{s:02}.{cs:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uptime_reads_like_net_snmp() {
+        assert_eq!(
+            super::uptime(233_425_120),
+            "(233425120) 27 days, 0:24:11.20"
+        );
+        assert_eq!(super::uptime(0), "(0) 0 days, 0:00:00.00");
+    }
+}

@@ -1,0 +1,851 @@
+//! `run JOB.toml`: a batch collection of many hosts × OID groups, written per host to an output
+//! directory with a per-host report.
+//!
+//! # The job file
+//!
+//! TOML. Settings given at the top apply to every request, in a `[[group]]` to its requests, in
+//! a host table to that host's requests (host beats group beats job). A table name (`ifTable`)
+//! walks every column of its entry. A host name that does not resolve fails that host (in the
+//! report); it is not an error in the job file. `snmp-stream-cli/examples/job.toml`:
+//!
+#![doc = concat!("```toml\n", include_str!("../examples/job.toml"), "```")]
+//!
+//! # Output
+//!
+//! `OUTPUT/HOST_PORT.parquet` (or `.wire`) for each host that returned data, holding every
+//! group's responses (`req_id` is the group name), and `OUTPUT/report.csv`: one row per host
+//! with `host,status,varbinds,errors,message` — status `ok`, `partial` (some data, some
+//! errors) or `failed` (no data) — and each error as `group: message`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+use anyhow::{Context, anyhow, bail};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use snmp_stream_actors::SessionManager;
+use snmp_stream_core::{
+    Community, Config, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Response,
+    Status, Version,
+};
+use toml::Spanned;
+
+use crate::Outcome;
+use crate::collect::{request, resolve_oids, seconds};
+use crate::output::{self, record_count};
+use crate::progress::{Counts, Progress};
+
+/// Failed hosts listed on stderr at the end; the rest are in the report.
+const LIST_FAILED: usize = 10;
+
+/// What a job writes per host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum JobFormat {
+    Wire,
+    Parquet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Walk,
+    Get,
+}
+
+/// Adds the settings every level of a job file may give (job, group, host) to a struct, and a
+/// `settings()` that collects them.
+macro_rules! with_settings {
+    ($(#[$m:meta])* struct $name:ident { $($(#[$fm:meta])* $f:ident: $t:ty,)* }) => {
+        $(#[$m])*
+        struct $name {
+            $($(#[$fm])* $f: $t,)*
+            community: Option<String>,
+            version: Option<Spanned<String>>,
+            retries: Option<u32>,
+            timeout: Option<Spanned<f64>>,
+            max_varbinds: Option<u32>,
+            max_repetitions: Option<u32>,
+            deadline: Option<Spanned<f64>>,
+        }
+
+        impl $name {
+            fn settings(&self) -> Settings<'_> {
+                Settings {
+                    community: self.community.as_deref(),
+                    version: self.version.as_ref(),
+                    retries: self.retries,
+                    timeout: self.timeout.as_ref(),
+                    max_varbinds: self.max_varbinds,
+                    max_repetitions: self.max_repetitions,
+                    deadline: self.deadline.as_ref(),
+                }
+            }
+        }
+    };
+}
+
+with_settings! {
+    /// The job file.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct JobFile {
+        output: Option<String>,
+        format: Option<JobFormat>,
+        sessions: Option<u32>,
+        #[serde(default)]
+        hosts: Vec<Spanned<HostEntry>>,
+        hosts_file: Option<Spanned<String>>,
+        #[serde(default, rename = "group")]
+        groups: Vec<Spanned<Group>>,
+    }
+}
+
+with_settings! {
+    /// A `[[group]]`: OIDs (and ranges) collected from every host.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Group {
+        name: Option<String>,
+        kind: Option<Kind>,
+        oids: Vec<Spanned<String>>,
+        #[serde(default)]
+        ranges: Vec<Spanned<String>>,
+    }
+}
+
+with_settings! {
+    /// A host given as a table, with settings of its own.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct HostTable {
+        host: String,
+    }
+}
+
+/// A `hosts` entry: a string or a table.
+#[derive(Debug)]
+enum HostEntry {
+    Name(String),
+    Table(HostTable),
+}
+
+impl<'de> Deserialize<'de> for HostEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = HostEntry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a host string or a table with `host = \"...\"`")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<HostEntry, E> {
+                Ok(HostEntry::Name(s.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<HostEntry, A::Error> {
+                HostTable::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(HostEntry::Table)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The settings one level gives (`None`: not given there).
+#[derive(Debug, Clone, Copy)]
+struct Settings<'a> {
+    community: Option<&'a str>,
+    version: Option<&'a Spanned<String>>,
+    retries: Option<u32>,
+    timeout: Option<&'a Spanned<f64>>,
+    max_varbinds: Option<u32>,
+    max_repetitions: Option<u32>,
+    deadline: Option<&'a Spanned<f64>>,
+}
+
+/// Settings after layering: what one request gets.
+#[derive(Debug, Clone)]
+struct Effective {
+    community: Vec<u8>,
+    version: Version,
+    overrides: ConfigOverrides,
+}
+
+impl Default for Effective {
+    fn default() -> Self {
+        Effective {
+            community: b"public".to_vec(),
+            version: Version::V2c,
+            overrides: ConfigOverrides::new(),
+        }
+    }
+}
+
+/// A job file's text, for turning byte offsets into line numbers.
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// An error at `span`: `PATH line N: MESSAGE`.
+    fn err(&self, span: Range<usize>, msg: impl fmt::Display) -> anyhow::Error {
+        anyhow!(
+            "{} line {}: {msg}",
+            self.path.display(),
+            self.line(span.start)
+        )
+    }
+}
+
+impl Effective {
+    /// This layer with `s` applied on top; errors point at the setting's line.
+    fn with(&self, s: Settings<'_>, src: &Source<'_>) -> anyhow::Result<Effective> {
+        let mut e = self.clone();
+        if let Some(c) = s.community {
+            e.community = c.as_bytes().to_vec();
+        }
+        if let Some(v) = s.version {
+            e.version = v.get_ref().parse().map_err(|_| {
+                src.err(
+                    v.span(),
+                    format_args!("unknown SNMP version `{}` (expected 1 or 2c)", v.get_ref()),
+                )
+            })?;
+        }
+        let o = &mut e.overrides;
+        if let Some(n) = s.retries {
+            o.retries = Some(n);
+        }
+        if let Some(t) = s.timeout {
+            o.timeout = Some(seconds("timeout", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
+        }
+        if let Some(n) = s.max_varbinds {
+            o.max_response_var_binds_per_pdu = Some(n);
+        }
+        if let Some(n) = s.max_repetitions {
+            o.max_repetitions = Some(Some(n));
+        }
+        if let Some(t) = s.deadline {
+            o.host_deadline = Some(Some(
+                seconds("deadline", *t.get_ref()).map_err(|e| src.err(t.span(), e))?,
+            ));
+        }
+        Ok(e)
+    }
+}
+
+/// A group, checked.
+#[derive(Debug)]
+struct GroupPlan {
+    name: String,
+    kind: RequestKind,
+    oids: Vec<Oid>,
+    ranges: Vec<IndexRange>,
+    settings: Effective,
+    /// Where the group starts, for errors found when its requests are built.
+    span: Range<usize>,
+}
+
+/// A host, checked.
+#[derive(Debug)]
+struct HostPlan<'a> {
+    host: Host,
+    /// The host's own settings, when it was given as a table (applied over each group's).
+    table: Option<&'a HostTable>,
+    /// The community a hosts file line gives.
+    community: Option<Vec<u8>>,
+    /// Where the host was given, for errors: job file line or hosts file line.
+    origin: String,
+}
+
+/// The checked job: every host × group request, built.
+#[derive(Debug)]
+pub struct Plan {
+    output: PathBuf,
+    format: JobFormat,
+    sessions: Option<u32>,
+    hosts: Vec<Host>,
+    groups: Vec<String>,
+    requests: Vec<Request>,
+}
+
+/// Reads and checks a job file; every problem is one line naming the file and line.
+pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read job file {}", path.display()))?;
+    let src = Source { path, text: &text };
+    let job: JobFile = toml::from_str(&text).map_err(|e| {
+        // One line: the parser's messages may run over several.
+        let msg: Vec<&str> = e
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        match e.span() {
+            Some(span) => src.err(span, msg.join("; ")),
+            None => anyhow!("{}: {}", path.display(), msg.join("; ")),
+        }
+    })?;
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    let top = Effective::default().with(job.settings(), &src)?;
+
+    // Groups.
+    if job.groups.is_empty() {
+        bail!(
+            "{}: no [[group]] given: a job needs at least one group of OIDs",
+            path.display()
+        );
+    }
+    let mut groups: Vec<GroupPlan> = Vec::new();
+    for (i, g) in job.groups.iter().enumerate() {
+        let span = g.span();
+        let g = g.get_ref();
+        let name = g.name.clone().unwrap_or_else(|| format!("group{}", i + 1));
+        if groups.iter().any(|p| p.name == name) {
+            return Err(src.err(span, format_args!("group name `{name}` is used twice")));
+        }
+        let kind = match g.kind.unwrap_or(Kind::Walk) {
+            Kind::Walk => RequestKind::Walk,
+            Kind::Get => RequestKind::Get,
+        };
+        if g.oids.is_empty() {
+            return Err(src.err(span, format_args!("group `{name}` has no oids")));
+        }
+        let mut oids = Vec::new();
+        for o in &g.oids {
+            for oid in
+                resolve_oids([o.get_ref().as_str()], kind).map_err(|e| src.err(o.span(), e))?
+            {
+                if !oids.contains(&oid) {
+                    oids.push(oid);
+                }
+            }
+        }
+        let ranges = g
+            .ranges
+            .iter()
+            .map(|r| {
+                r.get_ref().parse::<IndexRange>().map_err(|e| {
+                    src.err(r.span(), format_args!("bad range `{}`: {e}", r.get_ref()))
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        groups.push(GroupPlan {
+            name,
+            kind,
+            oids,
+            ranges,
+            settings: top.with(g.settings(), &src)?,
+            span,
+        });
+    }
+
+    // Hosts: inline, then the hosts file.
+    let mut hosts: Vec<HostPlan<'_>> = Vec::new();
+    for h in &job.hosts {
+        let span = h.span();
+        let (arg, table) = match h.get_ref() {
+            HostEntry::Name(n) => (n.as_str(), None),
+            HostEntry::Table(t) => (t.host.as_str(), Some(t)),
+        };
+        let host = Host::parse(arg)
+            .map_err(|e| src.err(span.clone(), format_args!("bad host `{arg}`: {e}")))?;
+        hosts.push(HostPlan {
+            host,
+            table,
+            community: None,
+            origin: format!("{} line {}", path.display(), src.line(span.start)),
+        });
+    }
+    if let Some(f) = &job.hosts_file {
+        let file = base_dir.join(f.get_ref());
+        let list = std::fs::read_to_string(&file).map_err(|e| {
+            src.err(
+                f.span(),
+                format_args!("cannot read hosts file {}: {e}", file.display()),
+            )
+        })?;
+        for (n, line) in list.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let origin = format!("{} line {}", file.display(), n + 1);
+            let mut words = line.split_whitespace();
+            let arg = words.next().unwrap_or_default();
+            let host = Host::parse(arg).map_err(|e| anyhow!("{origin}: bad host `{arg}`: {e}"))?;
+            let community = words.next().map(|c| c.as_bytes().to_vec());
+            if let Some(extra) = words.next() {
+                bail!("{origin}: unexpected `{extra}` (a line is HOST [COMMUNITY])");
+            }
+            hosts.push(HostPlan {
+                host,
+                table: None,
+                community,
+                origin,
+            });
+        }
+    }
+    if hosts.is_empty() {
+        bail!(
+            "{}: no hosts given (use `hosts = [...]` or `hosts_file = \"...\"`)",
+            path.display()
+        );
+    }
+    let mut seen: HashMap<&Host, &str> = HashMap::new();
+    for h in &hosts {
+        if let Some(first) = seen.insert(&h.host, &h.origin) {
+            bail!(
+                "{}: host {} is given twice (first at {first})",
+                h.origin,
+                h.host
+            );
+        }
+    }
+
+    // Requests: one per host and group.
+    let mut requests = Vec::with_capacity(hosts.len() * groups.len());
+    for h in &hosts {
+        for g in &groups {
+            let mut s = match h.table {
+                Some(t) => g.settings.with(t.settings(), &src)?,
+                None => g.settings.clone(),
+            };
+            if let Some(c) = &h.community {
+                s.community.clone_from(c);
+            }
+            let r = request(
+                g.kind,
+                h.host.clone(),
+                Community::new(s.community, s.version),
+                g.oids.clone(),
+            )
+            .ranges(g.ranges.clone())
+            .req_id(g.name.as_bytes())
+            .config(s.overrides)
+            .build()
+            .map_err(|e| src.err(g.span.clone(), format_args!("group `{}`: {e}", g.name)))?;
+            requests.push(r);
+        }
+    }
+    // The collector's own config must accept the sessions value.
+    let sessions = job.sessions;
+    if let Some(n) = sessions {
+        ConfigOverrides::new()
+            .max_async_sessions(n)
+            .build()
+            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    }
+    Ok(Plan {
+        output: output.unwrap_or_else(|| {
+            base_dir.join(job.output.as_deref().unwrap_or("snmp-stream-output"))
+        }),
+        format: job.format.unwrap_or(JobFormat::Parquet),
+        sessions,
+        hosts: hosts.into_iter().map(|h| h.host).collect(),
+        groups: groups.into_iter().map(|g| g.name).collect(),
+        requests,
+    })
+}
+
+/// How a host ended, over all its groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostStatus {
+    Ok,
+    Partial,
+    Failed,
+}
+
+impl HostStatus {
+    fn of(responses: &[Response]) -> HostStatus {
+        if responses.iter().all(|r| r.status == Status::Complete) {
+            HostStatus::Ok
+        } else if responses.iter().all(|r| r.status == Status::Failed) {
+            HostStatus::Failed
+        } else {
+            HostStatus::Partial
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            HostStatus::Ok => "ok",
+            HostStatus::Partial => "partial",
+            HostStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One host's row of the report.
+#[derive(Debug)]
+struct HostReport {
+    status: HostStatus,
+    varbinds: usize,
+    errors: Vec<String>,
+}
+
+/// A file name for a host's data: its `name:port` with anything but letters, digits, `.` and
+/// `-` replaced by `_`.
+fn file_stem(host: &Host) -> String {
+    host.to_string()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Runs a checked job.
+pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&plan.output)
+        .with_context(|| format!("cannot create output directory {}", plan.output.display()))?;
+    let mut config = ConfigOverrides::new();
+    if let Some(n) = plan.sessions {
+        config = config.max_async_sessions(n);
+    }
+    let config: Config = config.build()?;
+
+    let index: HashMap<Host, usize> = plan
+        .hosts
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), i))
+        .collect();
+    let mut expected = vec![0usize; plan.hosts.len()];
+    for r in &plan.requests {
+        if let Some(&i) = index.get(r.host()) {
+            expected[i] += r.partitions().len();
+        }
+    }
+
+    let mut manager = SessionManager::builder(config)
+        .start()
+        .context("starting the collector")?;
+    for r in plan.requests {
+        manager.add_request(r)?;
+    }
+    tracing::info!(
+        hosts = plan.hosts.len(),
+        groups = plan.groups.len(),
+        "job started"
+    );
+
+    let counts = Arc::new(Counts::default());
+    let progress = Progress::start(quiet, plan.hosts.len(), counts.clone(), started);
+    let mut pending: Vec<Vec<Response>> = vec![Vec::new(); plan.hosts.len()];
+    let mut reports: Vec<Option<HostReport>> = (0..plan.hosts.len()).map(|_| None).collect();
+    let mut files = 0usize;
+    let result = (|| -> anyhow::Result<()> {
+        while let Some(batch) = manager.run() {
+            for r in batch {
+                let Some(&i) = index.get(r.request.host()) else {
+                    continue;
+                };
+                counts.varbinds.fetch_add(record_count(&r) as u64, Relaxed);
+                pending[i].push(r);
+                if pending[i].len() == expected[i] {
+                    let responses = std::mem::take(&mut pending[i]);
+                    let report =
+                        finish_host(&plan.hosts[i], &responses, &plan.output, plan.format)?;
+                    files += usize::from(report.varbinds > 0);
+                    counts.done.fetch_add(1, Relaxed);
+                    match report.status {
+                        HostStatus::Ok => {}
+                        HostStatus::Partial => _ = counts.partial.fetch_add(1, Relaxed),
+                        HostStatus::Failed => _ = counts.failed.fetch_add(1, Relaxed),
+                    }
+                    reports[i] = Some(report);
+                }
+            }
+            progress.update(&counts);
+        }
+        Ok(())
+    })();
+    progress.finish();
+    drop(manager);
+    result?;
+
+    let report_path = plan.output.join("report.csv");
+    write_report(&report_path, &plan.hosts, &reports)?;
+
+    let elapsed = started.elapsed();
+    let count = |s: HostStatus| reports.iter().flatten().filter(|r| r.status == s).count();
+    let (ok, partial, failed) = (
+        count(HostStatus::Ok),
+        count(HostStatus::Partial),
+        count(HostStatus::Failed),
+    );
+    let varbinds = counts.varbinds.load(Relaxed);
+    if !quiet {
+        let bad: Vec<(usize, &HostReport)> = reports
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i, r.as_ref()?)))
+            .filter(|(_, r)| r.status != HostStatus::Ok)
+            .collect();
+        for (i, r) in bad.iter().take(LIST_FAILED) {
+            eprintln!(
+                "snmp-stream: {} {}: {}",
+                plan.hosts[*i],
+                r.status.name(),
+                r.errors.first().map_or("", String::as_str)
+            );
+        }
+        if bad.len() > LIST_FAILED {
+            eprintln!(
+                "snmp-stream: … and {} more in {}",
+                bad.len() - LIST_FAILED,
+                report_path.display()
+            );
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} hosts: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbinds in {:.2} s ({:.0} varbinds/s)",
+        plan.hosts.len(),
+        elapsed.as_secs_f64(),
+        varbinds as f64 / elapsed.as_secs_f64().max(1e-3)
+    )?;
+    writeln!(
+        out,
+        "wrote {files} {} file{} and report.csv to {}",
+        match plan.format {
+            JobFormat::Wire => "wire",
+            JobFormat::Parquet => "parquet",
+        },
+        if files == 1 { "" } else { "s" },
+        plan.output.display()
+    )?;
+    out.flush()?;
+    Ok(if ok == plan.hosts.len() {
+        Outcome::Ok
+    } else {
+        Outcome::Incomplete
+    })
+}
+
+/// Writes a finished host's data file (when it returned any varbinds) and returns its report.
+fn finish_host(
+    host: &Host,
+    responses: &[Response],
+    dir: &Path,
+    format: JobFormat,
+) -> anyhow::Result<HostReport> {
+    let varbinds: usize = responses.iter().map(record_count).sum();
+    let errors = responses
+        .iter()
+        .flat_map(|r| {
+            let group = String::from_utf8_lossy(r.request.req_id()).into_owned();
+            r.errors
+                .iter()
+                .map(move |e| format!("{group}: {}", e.error))
+        })
+        .collect();
+    if varbinds > 0 {
+        let stem = file_stem(host);
+        match format {
+            JobFormat::Wire => {
+                let path = dir.join(format!("{stem}.wire"));
+                let bytes = output::wire_bytes(responses).context("encoding the responses")?;
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            JobFormat::Parquet => {
+                let path = dir.join(format!("{stem}.parquet"));
+                snmp_stream_decode::write_parquet(&mut output::frames(responses)?.records, &path)?;
+            }
+        }
+    }
+    Ok(HostReport {
+        status: HostStatus::of(responses),
+        varbinds,
+        errors,
+    })
+}
+
+/// `report.csv`: `host,status,varbinds,errors,message`, one row per host in job order.
+fn write_report(path: &Path, hosts: &[Host], reports: &[Option<HostReport>]) -> anyhow::Result<()> {
+    let mut s = String::from("host,status,varbinds,errors,message\n");
+    for (h, r) in hosts.iter().zip(reports) {
+        let line = match r {
+            Some(r) => format!(
+                "{},{},{},{},{}\n",
+                csv(&h.to_string()),
+                r.status.name(),
+                r.varbinds,
+                r.errors.len(),
+                csv(&r.errors.join("; "))
+            ),
+            // Every accepted request is answered; a host without a report means the
+            // collector stopped early.
+            None => format!("{},failed,0,1,collector stopped\n", csv(&h.to_string())),
+        };
+        s.push_str(&line);
+    }
+    std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))
+}
+
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn load_str(text: &str) -> anyhow::Result<Plan> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("job.toml");
+        std::fs::write(&path, text).unwrap();
+        load(&path, None)
+    }
+
+    fn err(text: &str) -> String {
+        format!("{:#}", load_str(text).unwrap_err())
+    }
+
+    const OK: &str = r#"
+output = "out"
+community = "public"
+retries = 1
+timeout = 0.5
+hosts = ["127.0.0.1:1161", { host = "127.0.0.1:1162", community = "other", timeout = 2 }]
+
+[[group]]
+name = "ifs"
+oids = ["ifTable", "sysUpTime"]
+
+[[group]]
+kind = "get"
+oids = ["sysDescr.0"]
+"#;
+
+    #[test]
+    fn a_job_becomes_one_request_per_host_and_group() {
+        let plan = load_str(OK).unwrap();
+        assert_eq!(plan.hosts.len(), 2);
+        assert_eq!(plan.groups, ["ifs", "group2"]);
+        assert_eq!(plan.requests.len(), 4);
+        let r = &plan.requests[0];
+        assert_eq!(r.oids().len(), 23);
+        assert_eq!(r.req_id(), b"ifs");
+        assert_eq!(r.config().timeout, Some(Duration::from_millis(500)));
+        assert_eq!(r.config().retries, Some(1));
+        // The host's own settings beat the job's.
+        let r = &plan.requests[3];
+        assert_eq!(r.kind(), RequestKind::Get);
+        assert_eq!(r.community().name(), b"other");
+        assert_eq!(r.config().timeout, Some(Duration::from_secs(2)));
+        assert_eq!(plan.format, JobFormat::Parquet);
+        assert!(plan.output.ends_with("out"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nbogus = 1\n");
+        assert!(e.contains("job.toml line 4: unknown field `bogus`"), "{e}");
+        let e = err("hosts = [\"h\"\n[[group]]\n");
+        assert!(e.contains("job.toml line "), "{e}");
+        let e = err("hosts = [\"h\"]\n\n[[group]]\noids = [\n  \"ifTable\",\n  \"ifTabel\",\n]\n");
+        assert!(
+            e.contains("job.toml line 6: unknown OID name `ifTabel`"),
+            "{e}"
+        );
+        let e = err("hosts = [\"h\", \"bad host\"]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("line 1: bad host `bad host`"), "{e}");
+        let e = err("timeout = 0\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("line 1: timeout must be a positive"), "{e}");
+        let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nranges = [\"9:1\"]\n");
+        assert!(e.contains("line 4: bad range `9:1`"), "{e}");
+        let e = err("hosts = [\"h\", \"h:161\"]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("given twice"), "{e}");
+        let e = err("hosts = [\"h\"]\n");
+        assert!(e.contains("no [[group]]"), "{e}");
+        let e = err(
+            "hosts = [\"h\"]\n\n[[group]]\nname = \"a\"\noids = [\"ifTable\"]\n\n[[group]]\nname = \"b\"\noids = [\"system\", \"sysName\"]\n",
+        );
+        assert!(e.contains("job.toml line 7: group `b`: root OID"), "{e}");
+        let e = err("hosts = [{ host = \"h\", bogus = 1 }]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("line 1: unknown field `bogus`"), "{e}");
+        let e =
+            err("hosts = [{ host = \"h\",\n  timeout = -1 }]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("line 2: timeout must be a positive"), "{e}");
+        let e = err("version = \"3\"\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("line 1: unknown SNMP version `3`"), "{e}");
+    }
+
+    #[test]
+    fn hosts_files_are_read_beside_the_job() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("hosts.txt"),
+            "# routers\n10.0.0.1\n\n10.0.0.2:1161 secret  # the odd one\n",
+        )
+        .unwrap();
+        let path = dir.path().join("job.toml");
+        std::fs::write(
+            &path,
+            "hosts_file = \"hosts.txt\"\n[[group]]\noids = [\"sysName.0\"]\nkind = \"get\"\n",
+        )
+        .unwrap();
+        let plan = load(&path, None).unwrap();
+        assert_eq!(plan.hosts.len(), 2);
+        assert_eq!(plan.requests[1].community().name(), b"secret");
+        assert_eq!(plan.requests[0].community().name(), b"public");
+
+        std::fs::write(dir.path().join("hosts.txt"), "10.0.0.1\nbad!host\n").unwrap();
+        let e = format!("{:#}", load(&path, None).unwrap_err());
+        assert!(e.contains("hosts.txt line 2: bad host `bad!host`"), "{e}");
+    }
+
+    #[test]
+    fn the_example_job_file_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/job.toml");
+        let plan = load(&path, None).unwrap();
+        assert_eq!(plan.hosts.len(), 3);
+        assert_eq!(plan.groups, ["system", "interfaces", "routes"]);
+        assert_eq!(plan.requests.len(), 9);
+        let odd = &plan.requests[6];
+        assert_eq!(odd.community().version(), Version::V1);
+        assert_eq!(odd.req_id(), b"system");
+        assert_eq!(odd.config().timeout, Some(Duration::from_secs(5)));
+        assert_eq!(plan.requests[2].partitions().len(), 2);
+    }
+
+    #[test]
+    fn host_file_names_are_safe() {
+        assert_eq!(file_stem(&Host::parse("[::1]:161").unwrap()), "___1__161");
+        assert_eq!(
+            file_stem(&Host::parse("sw-1.example:1161").unwrap()),
+            "sw-1.example_1161"
+        );
+    }
+}

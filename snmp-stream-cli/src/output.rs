@@ -1,0 +1,507 @@
+//! Where collected responses go: wireline files, parquet, CSV, and the readable text tables
+//! printed to a terminal.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use snmp_stream_core::wireline::file::WirelineFileWriter;
+use snmp_stream_core::{Oid, RequestKind, Response, Tag, Value};
+use snmp_stream_decode::polars::prelude::{AnyValue, DataFrame};
+use snmp_stream_decode::{FileFrames, decode_file_bytes, write_parquet};
+
+use crate::names::{display_name, entry_of};
+
+/// What `walk`, `get` and `run` write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutFormat {
+    /// A wireline file: one frame (metadata + buffer) per response; `snmp-stream decode`
+    /// reads it.
+    Wire,
+    /// Parquet of the long frame (one row per varbind).
+    Parquet,
+    /// Readable text: scalars as `name type value` lines, table columns as tables.
+    Table,
+    /// The long frame as CSV.
+    Csv,
+}
+
+impl OutFormat {
+    /// The format an output path implies: `.parquet`, `.csv`, `.txt`; anything else is wire.
+    pub fn from_path(path: &Path) -> OutFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("parquet") => OutFormat::Parquet,
+            Some(e) if e.eq_ignore_ascii_case("csv") => OutFormat::Csv,
+            Some(e) if e.eq_ignore_ascii_case("txt") => OutFormat::Table,
+            _ => OutFormat::Wire,
+        }
+    }
+
+    /// The file extension of this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutFormat::Wire => "wire",
+            OutFormat::Parquet => "parquet",
+            OutFormat::Table => "txt",
+            OutFormat::Csv => "csv",
+        }
+    }
+}
+
+/// The responses as the bytes of a wireline file, in order.
+pub fn wire_bytes<'a>(responses: impl IntoIterator<Item = &'a Response>) -> io::Result<Vec<u8>> {
+    let mut w = WirelineFileWriter::new(Vec::new())?;
+    for r in responses {
+        w.write_response(r)?;
+    }
+    w.into_inner()
+}
+
+/// The responses decoded as the decode crate reads a wireline file: the long frame (with each
+/// response's host) and the errors frame.
+pub fn frames(responses: &[Response]) -> anyhow::Result<FileFrames> {
+    let bytes = wire_bytes(responses).context("encoding the responses")?;
+    Ok(decode_file_bytes(&bytes)?)
+}
+
+/// Writes `responses` in `format` to `path`, or to `out` when `path` is `None` (the text
+/// formats only). Returns the number of varbinds written.
+pub fn write_responses(
+    responses: &[Response],
+    format: OutFormat,
+    path: Option<&Path>,
+    out: &mut impl Write,
+) -> anyhow::Result<usize> {
+    let records = responses.iter().map(record_count).sum();
+    match (format, path) {
+        (OutFormat::Wire | OutFormat::Parquet, None) => {
+            bail!(
+                "--format {} writes a file: give -o PATH",
+                format.extension()
+            )
+        }
+        (OutFormat::Wire, Some(p)) => {
+            let bytes = wire_bytes(responses).context("encoding the responses")?;
+            std::fs::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
+        }
+        (OutFormat::Parquet, Some(p)) => {
+            write_parquet(&mut frames(responses)?.records, p)?;
+        }
+        (OutFormat::Table | OutFormat::Csv, Some(p)) => {
+            let file = File::create(p).with_context(|| format!("creating {}", p.display()))?;
+            let mut file = io::BufWriter::new(file);
+            write_text(responses, format, &mut file)?;
+            file.flush()
+                .with_context(|| format!("writing {}", p.display()))?;
+        }
+        (OutFormat::Table | OutFormat::Csv, None) => write_text(responses, format, out)?,
+    }
+    Ok(records)
+}
+
+fn write_text(
+    responses: &[Response],
+    format: OutFormat,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if format == OutFormat::Csv {
+        print_frame(out, &frames(responses)?.records, false, true)?;
+    } else {
+        for (i, r) in responses.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write_readable(out, r)?;
+        }
+    }
+    Ok(out.flush()?)
+}
+
+/// Varbinds in a response's buffer (0 if it cannot be read, which the collector never makes).
+pub fn record_count(r: &Response) -> usize {
+    r.buffer.read().map_or(0, |w| w.records().count())
+}
+
+/// One response as readable text: a `#` header line (host, kind, status, records, range), one
+/// `# error:` line per error, then the varbinds of each table entry as a table (one row per
+/// index, one column per walked column) and every other varbind as a `name type value` line.
+pub fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Result<()> {
+    let buf = r.buffer.read().context("reading a collected buffer")?;
+    let roots = r.request.oids();
+    let kind = match r.request.kind() {
+        RequestKind::Get => "get",
+        RequestKind::Walk => "walk",
+    };
+    let n = buf.records().count();
+    let mut header = format!(
+        "# {} {kind} {}, {n} varbind{}",
+        r.request.host(),
+        r.status,
+        if n == 1 { "" } else { "s" }
+    );
+    if let Some(range) = &r.range {
+        let _ = write!(header, ", range {range}");
+    }
+    writeln!(out, "{header}")?;
+    for e in &r.errors {
+        writeln!(out, "# error: {}", e.error)?;
+    }
+
+    // Columns of the same entry become one table; everything else is listed.
+    let table_of: Vec<Option<&'static str>> = roots
+        .iter()
+        .map(|o| match r.request.kind() {
+            RequestKind::Walk => entry_of(o),
+            RequestKind::Get => None,
+        })
+        .collect();
+    let mut list = TextTable::new(["name", "type", "value"]);
+    let mut tables: Vec<(&'static str, Vec<usize>)> = Vec::new();
+    for (i, t) in table_of.iter().enumerate() {
+        if let Some(entry) = t {
+            match tables.iter_mut().find(|(e, _)| e == entry) {
+                Some((_, cols)) => cols.push(i),
+                None => tables.push((entry, vec![i])),
+            }
+        }
+    }
+    let mut arcs = Vec::with_capacity(32);
+    for rec in buf.records() {
+        let rec = rec.context("reading a collected buffer")?;
+        if table_of.get(rec.root_index()).copied().flatten().is_some() {
+            continue;
+        }
+        let root = roots
+            .get(rec.root_index())
+            .context("a record names a root the request does not have")?;
+        arcs.clear();
+        arcs.extend_from_slice(root.as_slice());
+        arcs.extend(
+            rec.index()
+                .iter()
+                .map(|a| u32::try_from(a).unwrap_or(u32::MAX)),
+        );
+        let value = rec.value().context("reading a collected buffer")?;
+        list.push(vec![
+            display_name(&arcs),
+            type_name(rec.tag()),
+            value_text(&value),
+        ]);
+    }
+    if !list.rows.is_empty() {
+        list.write(out)?;
+    }
+    // Entries indexed alike (ifXEntry augments ifEntry) print as one table.
+    let mut merged: Vec<TextTable> = Vec::new();
+    for (_, cols) in tables {
+        let t = table(r, &cols)?;
+        match merged.iter_mut().find(|m| m.same_index(&t)) {
+            Some(m) => m.append_columns(t),
+            None => merged.push(t),
+        }
+    }
+    for t in merged {
+        writeln!(out)?;
+        t.write(out)?;
+    }
+    Ok(())
+}
+
+/// The varbinds of the given roots (column OIDs of one WALK) as a table: an `index` column,
+/// then one column per root named by its built-in name, one row per index in OID order.
+pub fn table(r: &Response, cols: &[usize]) -> anyhow::Result<TextTable> {
+    let buf = r.buffer.read().context("reading a collected buffer")?;
+    let roots = r.request.oids();
+    let mut header = vec!["index".to_owned()];
+    header.extend(cols.iter().map(|&c| {
+        roots
+            .get(c)
+            .map_or_else(String::new, |o: &Oid| display_name(o.as_slice()))
+    }));
+    let mut rows: BTreeMap<Vec<u64>, Vec<String>> = BTreeMap::new();
+    for rec in buf.records() {
+        let rec = rec.context("reading a collected buffer")?;
+        let Some(col) = cols.iter().position(|&c| c == rec.root_index()) else {
+            continue;
+        };
+        let index: Vec<u64> = rec.index().iter().collect();
+        let row = rows
+            .entry(index)
+            .or_insert_with(|| vec![String::new(); cols.len()]);
+        row[col] = value_text(&rec.value().context("reading a collected buffer")?);
+    }
+    let mut t = TextTable {
+        header,
+        rows: Vec::with_capacity(rows.len()),
+    };
+    for (index, cells) in rows {
+        let mut row = Vec::with_capacity(cells.len() + 1);
+        row.push(
+            index
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+        );
+        row.extend(cells);
+        t.rows.push(row);
+    }
+    Ok(t)
+}
+
+/// A table of text cells, printed with aligned columns (numbers right-aligned).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextTable {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows, each as long as the header.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl TextTable {
+    /// An empty table with these column names.
+    pub fn new<const N: usize>(header: [&str; N]) -> TextTable {
+        TextTable {
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Adds a row.
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    /// True when both tables have the same first (index) column.
+    fn same_index(&self, other: &TextTable) -> bool {
+        self.rows.len() == other.rows.len()
+            && self
+                .rows
+                .iter()
+                .zip(&other.rows)
+                .all(|(a, b)| a.first() == b.first())
+    }
+
+    /// Appends `other`'s columns but its first (index) column; rows are matched by position.
+    fn append_columns(&mut self, other: TextTable) {
+        self.header.extend(other.header.into_iter().skip(1));
+        for (row, more) in self.rows.iter_mut().zip(other.rows) {
+            row.extend(more.into_iter().skip(1));
+        }
+    }
+
+    /// The table with only the named columns, in the order given; names it lacks are skipped.
+    pub fn select(&self, names: &[&str]) -> TextTable {
+        let idx: Vec<usize> = names
+            .iter()
+            .filter_map(|n| self.header.iter().position(|h| h == n))
+            .collect();
+        let pick = |row: &Vec<String>| idx.iter().map(|&i| row[i].clone()).collect();
+        TextTable {
+            header: pick(&self.header),
+            rows: self.rows.iter().map(pick).collect(),
+        }
+    }
+
+    /// Prints the table: columns two spaces apart, numeric columns right-aligned, no trailing
+    /// spaces.
+    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        let n = self.header.len();
+        let width = |i: usize| {
+            self.rows
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([self.header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..n).map(width).collect();
+        let numeric: Vec<bool> = (0..n)
+            .map(|i| {
+                self.rows.iter().any(|r| !r[i].is_empty())
+                    && self
+                        .rows
+                        .iter()
+                        .all(|r| r[i].is_empty() || r[i].parse::<i128>().is_ok())
+            })
+            .collect();
+        let mut line = String::new();
+        for row in std::iter::once(&self.header).chain(&self.rows) {
+            line.clear();
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                if numeric[i] {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(cell);
+                } else {
+                    line.push_str(cell);
+                    if i + 1 < n {
+                        line.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}
+
+/// The SMI type name of a record's tag, as snmpwalk prints it.
+fn type_name(tag: u8) -> String {
+    Tag::from_u8(tag).map_or_else(|| format!("tag 0x{tag:02x}"), |t| t.name().to_owned())
+}
+
+/// A value as one line of text: numbers in decimal, printable strings as they are (tabs and
+/// line breaks as spaces), other bytes as `0x` hex, OIDs dotted, the exceptions by name.
+pub fn value_text(v: &Value<'_>) -> String {
+    match *v {
+        Value::Integer(i) => i.to_string(),
+        Value::Counter32(u) | Value::Gauge32(u) | Value::TimeTicks(u) | Value::Counter64(u) => {
+            u.to_string()
+        }
+        Value::OctetString(b) => match std::str::from_utf8(b) {
+            Ok(s)
+                if !s
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) =>
+            {
+                s.replace(['\t', '\r', '\n'], " ")
+            }
+            _ => format!("0x{}", hex(b)),
+        },
+        Value::Opaque(b) | Value::Unknown { content: b, .. } => format!("0x{}", hex(b)),
+        Value::ObjectId(o) => o.to_string(),
+        Value::IpAddress([a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
+        Value::Null => String::new(),
+        Value::NoSuchObject => "noSuchObject".to_owned(),
+        Value::NoSuchInstance => "noSuchInstance".to_owned(),
+        Value::EndOfMibView => "endOfMibView".to_owned(),
+        // A kind of value added to the core after this was written.
+        other => format!("{other:?}"),
+    }
+}
+
+/// Prints a frame as text: a header line (unless `skip_header`), then one line per row. With
+/// `csv`, comma-separated and quoted (RFC 4180); otherwise tab-separated.
+pub fn print_frame(
+    out: &mut impl Write,
+    df: &DataFrame,
+    skip_header: bool,
+    csv: bool,
+) -> anyhow::Result<()> {
+    let sep = if csv { "," } else { "\t" };
+    if !skip_header {
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|n| cell(n.as_str(), csv))
+            .collect();
+        writeln!(out, "{}", names.join(sep))?;
+    }
+    let columns = df.columns();
+    let mut line = String::new();
+    for i in 0..df.height() {
+        line.clear();
+        for (j, c) in columns.iter().enumerate() {
+            if j > 0 {
+                line.push_str(sep);
+            }
+            let v = c.get(i)?;
+            line.push_str(&cell(&render(&v), csv));
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// A frame value as text: strings as they are, bytes as hex, nulls empty.
+fn render(v: &AnyValue<'_>) -> String {
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => (*s).to_owned(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Binary(b) => hex(b),
+        AnyValue::BinaryOwned(b) => hex(b),
+        other => other.to_string(),
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        let _ = write!(s, "{x:02x}");
+    }
+    s
+}
+
+/// CSV-quotes a cell when it needs it (RFC 4180); in tab-separated text, tabs and line breaks
+/// become spaces.
+fn cell(s: &str, csv: bool) -> String {
+    if csv && s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else if !csv {
+        s.replace(['\t', '\n'], " ")
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_and_right_align_numbers() {
+        let mut t = TextTable::new(["index", "ifDescr", "ifSpeed"]);
+        t.push(vec!["1".into(), "lo".into(), "10000000".into()]);
+        t.push(vec!["10".into(), "eth0".into(), "".into()]);
+        let mut out = Vec::new();
+        t.write(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "index  ifDescr   ifSpeed\n    1  lo       10000000\n   10  eth0\n"
+        );
+        let s = t.select(&["ifDescr", "nope", "index"]);
+        assert_eq!(s.header, ["ifDescr", "index"]);
+        assert_eq!(s.rows[1], ["eth0", "10"]);
+    }
+
+    #[test]
+    fn values_read_as_text() {
+        assert_eq!(value_text(&Value::OctetString(b"eth0")), "eth0");
+        assert_eq!(
+            value_text(&Value::OctetString(&[0, 0x1b, 0xff])),
+            "0x001bff"
+        );
+        assert_eq!(value_text(&Value::IpAddress([10, 0, 0, 1])), "10.0.0.1");
+        assert_eq!(value_text(&Value::NoSuchInstance), "noSuchInstance");
+        assert_eq!(type_name(0x46), "Counter64");
+        assert_eq!(type_name(0x47), "tag 0x47");
+    }
+
+    #[test]
+    fn csv_cells_are_quoted() {
+        assert_eq!(cell("a,b", true), "\"a,b\"");
+        assert_eq!(cell("say \"hi\"", true), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("a\tb", false), "a b");
+    }
+
+    #[test]
+    fn formats_follow_the_extension() {
+        assert_eq!(
+            OutFormat::from_path(Path::new("x.PARQUET")),
+            OutFormat::Parquet
+        );
+        assert_eq!(OutFormat::from_path(Path::new("x.csv")), OutFormat::Csv);
+        assert_eq!(OutFormat::from_path(Path::new("x.txt")), OutFormat::Table);
+        assert_eq!(OutFormat::from_path(Path::new("x")), OutFormat::Wire);
+    }
+}

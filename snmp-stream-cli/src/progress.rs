@@ -1,0 +1,116 @@
+//! Progress of a job: a bar (indicatif) when stderr is a terminal, a plain line every
+//! [`LOG_EVERY`] otherwise, nothing when quiet.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// How often progress is logged when stderr is not a terminal.
+pub const LOG_EVERY: Duration = Duration::from_secs(10);
+
+/// Counters the progress display reads.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Hosts finished.
+    pub done: AtomicU64,
+    /// Hosts finished with some errors and some data.
+    pub partial: AtomicU64,
+    /// Hosts finished without data.
+    pub failed: AtomicU64,
+    /// Varbinds collected.
+    pub varbinds: AtomicU64,
+}
+
+impl Counts {
+    fn line(&self, hosts: usize, started: Instant) -> String {
+        let varbinds = self.varbinds.load(Relaxed);
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
+        format!(
+            "{}/{hosts} hosts done ({} partial, {} failed), {varbinds} varbinds, {:.0} varbinds/s",
+            self.done.load(Relaxed),
+            self.partial.load(Relaxed),
+            self.failed.load(Relaxed),
+            varbinds as f64 / secs
+        )
+    }
+}
+
+/// The progress display: a bar on a terminal, a log line every [`LOG_EVERY`] otherwise,
+/// nothing when quiet.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    stop: Option<mpsc::Sender<()>>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    /// Starts showing progress of a job of `hosts` hosts.
+    pub fn start(quiet: bool, hosts: usize, counts: Arc<Counts>, started: Instant) -> Progress {
+        let none = Progress {
+            bar: None,
+            stop: None,
+            ticker: None,
+        };
+        if quiet {
+            return none;
+        }
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(hosts as u64);
+            let style = ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} hosts  {msg}",
+            )
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.enable_steady_tick(Duration::from_millis(200));
+            return Progress {
+                bar: Some(bar),
+                ..none
+            };
+        }
+        let (tx, rx) = mpsc::channel::<()>();
+        let ticker = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(LOG_EVERY) {
+                    eprintln!("snmp-stream: {}", counts.line(hosts, started));
+                }
+            })
+            .ok();
+        Progress {
+            bar: None,
+            stop: Some(tx),
+            ticker,
+        }
+    }
+
+    /// Shows the counts now.
+    pub fn update(&self, counts: &Counts) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(counts.done.load(Relaxed));
+            let varbinds = counts.varbinds.load(Relaxed);
+            let secs = bar.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} partial, {} failed, {varbinds} varbinds, {:.0}/s",
+                counts.partial.load(Relaxed),
+                counts.failed.load(Relaxed),
+                varbinds as f64 / secs
+            ));
+        }
+    }
+
+    /// Stops showing progress (the bar is cleared).
+    pub fn finish(mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        drop(self.stop.take());
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+    }
+}

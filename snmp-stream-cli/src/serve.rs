@@ -1,0 +1,111 @@
+//! `serve`: the simulated agent on UDP, serving a directory of `.snmprec` recordings or one
+//! recording file.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use snmp_stream_actors::{Simulator, SimulatorConfig};
+use snmp_stream_core::agent::{Faults, Mib};
+
+/// Transport and protocol faults to show.
+#[derive(Debug, Clone, Default)]
+pub struct FaultArgs {
+    /// Fraction of requests dropped.
+    pub loss: f64,
+    /// Delay of every reply.
+    pub delay: Duration,
+    /// Most varbinds in a GETBULK answer.
+    pub bulk_cap: Option<usize>,
+    /// Varbinds above which the agent answers tooBig.
+    pub too_big_above: Option<usize>,
+}
+
+/// The simulator config for `data`: a directory (community = each recording's path under it,
+/// without `.snmprec`) or one `.snmprec` file (community = its name without `.snmprec`).
+pub fn data_config(data: &Path) -> anyhow::Result<SimulatorConfig> {
+    let meta =
+        std::fs::metadata(data).with_context(|| format!("cannot read {}", data.display()))?;
+    if meta.is_dir() {
+        if !has_recordings(data, 16)? {
+            bail!("no .snmprec recordings under {}", data.display());
+        }
+        return Ok(SimulatorConfig::new().data_dir(data));
+    }
+    let community = match (data.extension(), data.file_stem()) {
+        (Some(ext), Some(stem)) if ext == "snmprec" => stem.to_string_lossy().into_owned(),
+        _ => bail!(
+            "{} is neither a directory nor a .snmprec recording",
+            data.display()
+        ),
+    };
+    let text =
+        std::fs::read_to_string(data).with_context(|| format!("cannot read {}", data.display()))?;
+    let mib = Mib::from_snmprec(&text).with_context(|| data.display().to_string())?;
+    Ok(SimulatorConfig::new().mib(community, Arc::new(mib)))
+}
+
+/// True when `dir` holds a `.snmprec` file, `depth` levels down at most.
+fn has_recordings(dir: &Path, depth: usize) -> anyhow::Result<bool> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "snmprec") && path.is_file() {
+            return Ok(true);
+        }
+        if depth > 0 && path.is_dir() && has_recordings(&path, depth - 1)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Runs `serve` until interrupted.
+pub fn run(
+    data: &Path,
+    listen: Vec<SocketAddr>,
+    ports: usize,
+    faults: FaultArgs,
+) -> anyhow::Result<()> {
+    let mut config = data_config(data)?.loss(faults.loss);
+    for addr in listen {
+        config = config.listen(addr);
+    }
+    if ports > 0 {
+        config = config.ports(ports);
+    }
+    if !faults.delay.is_zero() {
+        config = config.delay(faults.delay);
+    }
+    config = config.faults(Faults {
+        bulk_cap: faults.bulk_cap,
+        too_big_above: faults.too_big_above,
+        ..Faults::default()
+    });
+    let sim = Simulator::start(config).with_context(|| format!("serving {}", data.display()))?;
+    let communities = sim.communities();
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "serving {} recordings from {}",
+        communities.len(),
+        data.display()
+    )?;
+    for a in sim.addrs() {
+        writeln!(out, "listening on udp {a}")?;
+    }
+    for c in &communities {
+        writeln!(out, "community {c}")?;
+    }
+    out.flush()?;
+    drop(out);
+    loop {
+        std::thread::park();
+    }
+}
