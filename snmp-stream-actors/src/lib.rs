@@ -90,3 +90,9 @@ pub use manager::{
 pub use sim::{SimError, SimStats, Simulator, SimulatorConfig, SimulatorHandle};
 pub use stats::CollectorStats;
 pub use supervisor::Supervisor;
+
+/// The README's Rust examples (the collector's and the core's), compiled as doctests so they
+/// stay true. They live here because only this crate sees both.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

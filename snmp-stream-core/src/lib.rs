@@ -75,7 +75,3 @@ pub use response::{CollectError, Response, Status, TimedError};
 pub use value::{BerOid, SubIds, Tag, Value};
 pub use wireline::{WirelineBuf, WirelineWriter};
 
-/// The README's Rust examples, compiled and run as doctests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
