@@ -74,4 +74,3 @@ pub use request::{Host, HostName, IndexRange, Request, RequestKind};
 pub use response::{CollectError, Response, Status, TimedError};
 pub use value::{BerOid, SubIds, Tag, Value};
 pub use wireline::{WirelineBuf, WirelineWriter};
-
