@@ -16,7 +16,7 @@ use snmp_stream_core::{CollectError, Config, Request, Response, Status};
 use tokio::net::UdpSocket;
 
 use crate::output::Output;
-use crate::supervisor::{HostIdle, Supervisor};
+use crate::supervisor::{HostGone, HostIdle, Supervisor};
 use crate::transport::Transport;
 
 /// A datagram from the actor's host, routed by the [`Transport`].
@@ -42,6 +42,8 @@ pub(crate) struct Stop;
 #[derive(Debug)]
 pub struct HostActor {
     peer: SocketAddr,
+    /// The supervisor's name for this actor (its request-id seed).
+    id: u64,
     session: Session,
     transport: Rc<Transport>,
     /// The socket to the host; `None` when it could not be bound (all work then fails).
@@ -84,6 +86,7 @@ impl HostActor {
         transport.register(peer, ctx.address());
         let mut actor = HostActor {
             peer,
+            id: seed,
             session,
             transport,
             socket,
@@ -248,10 +251,19 @@ impl Drop for HostActor {
     fn drop(&mut self) {
         if !self.session.is_idle() {
             self.session.abort(Instant::now(), CollectError::Cancelled);
+            self.output
+                .shared()
+                .counters
+                .add_session(self.session.stats(), &mut self.reported);
             while let Some(Event::Response(response)) = self.session.poll_event() {
                 self.output.emit(response);
             }
         }
+        // Frees the slot if the actor ended without finishing (a panic).
+        self.supervisor.do_send(HostGone {
+            peer: self.peer,
+            id: self.id,
+        });
     }
 }
 

@@ -36,6 +36,15 @@ pub(crate) struct HostIdle {
     pub requests: u64,
 }
 
+/// A host actor ended (normally after `Stop`, or by a panic): its slot, if it still holds
+/// one, is free.
+#[derive(Debug, Message)]
+#[rtype(result = "()")]
+pub(crate) struct HostGone {
+    pub peer: SocketAddr,
+    pub id: u64,
+}
+
 /// The caller took responses and is below its limit again.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
@@ -44,6 +53,8 @@ pub(crate) struct Drained;
 #[derive(Debug)]
 struct ActiveHost {
     addr: Addr<HostActor>,
+    /// Tells this actor from a later one for the same address.
+    id: u64,
     /// Requests handed to the actor.
     sent: u64,
     arbiter: usize,
@@ -83,7 +94,9 @@ impl Supervisor {
 
     /// Queues `submit` for the host at `peer`, or hands it to the host's running actor.
     fn enqueue(&mut self, peer: SocketAddr, submit: Submit, ctx: &mut Context<Self>) {
-        self.forget_dead_hosts();
+        // One actor per address as the transport routes it: an IPv4-mapped IPv6 address is
+        // its IPv4 address.
+        let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
         if let Some(host) = self.active.get_mut(&peer) {
             host.sent += 1;
             host.addr.do_send(AddRequests(vec![submit.request]));
@@ -102,9 +115,6 @@ impl Supervisor {
     /// Starts waiting hosts while there are session slots and the caller keeps up.
     fn start_hosts(&mut self, ctx: &mut Context<Self>) {
         let max = self.config.max_async_sessions() as usize;
-        if self.active.len() >= max {
-            self.forget_dead_hosts();
-        }
         while self.active.len() < max {
             if self.waiting.is_empty() || self.output.shared().pause_if_over_limit() {
                 return;
@@ -131,6 +141,7 @@ impl Supervisor {
             let addr = HostActor::start_in_arbiter(&self.arbiters[arbiter], move |ctx| {
                 HostActor::new(ctx, peer, config, seed, requests, output, supervisor)
             });
+            let id = seed;
             self.output
                 .shared()
                 .counters
@@ -141,29 +152,11 @@ impl Supervisor {
                 peer,
                 ActiveHost {
                     addr,
+                    id,
                     sent,
                     arbiter,
                 },
             );
-            self.count_active();
-        }
-    }
-
-    /// Frees the slots of host actors that ended without reporting idle. That takes a panic
-    /// in an actor (its drop still answers its requests as Cancelled); without this, its slot
-    /// would be lost and later requests for its host sent to a mailbox nobody reads.
-    fn forget_dead_hosts(&mut self) {
-        let before = self.active.len();
-        let load = &mut self.load;
-        self.active.retain(|peer, host| {
-            let alive = host.addr.connected();
-            if !alive {
-                load[host.arbiter] -= 1;
-                tracing::error!(%peer, "host actor ended without finishing; slot freed");
-            }
-            alive
-        });
-        if self.active.len() != before {
             self.count_active();
         }
     }
@@ -247,6 +240,23 @@ impl Handler<HostIdle> for Supervisor {
             self.load[host.arbiter] -= 1;
             self.count_active();
             tracing::debug!(parent: &self.span, peer = %idle.peer, "host done");
+            self.start_hosts(ctx);
+        }
+    }
+}
+
+impl Handler<HostGone> for Supervisor {
+    type Result = ();
+
+    fn handle(&mut self, gone: HostGone, ctx: &mut Context<Self>) {
+        // After a normal stop the slot was freed at HostIdle (or holds a newer actor): only an
+        // actor that ended without finishing — a panic — still has it.
+        if self.active.get(&gone.peer).is_some_and(|h| h.id == gone.id) {
+            if let Some(host) = self.active.remove(&gone.peer) {
+                self.load[host.arbiter] -= 1;
+                self.count_active();
+                tracing::error!(parent: &self.span, peer = %gone.peer, "host actor ended without finishing; its requests were answered as cancelled");
+            }
             self.start_hosts(ctx);
         }
     }

@@ -382,7 +382,9 @@ pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
             )
         })?;
         for (n, line) in list.lines().enumerate() {
-            let line = line.split('#').next().unwrap_or("").trim();
+            // `#` starts a comment at the start of a line or after whitespace; inside a word
+            // (a community like `pa#ss`) it is text.
+            let line = comment_free(line);
             if line.is_empty() {
                 continue;
             }
@@ -654,7 +656,7 @@ fn finish_host(
     format: JobFormat,
 ) -> anyhow::Result<HostReport> {
     let varbinds: usize = responses.iter().map(record_count).sum();
-    let errors = responses
+    let mut errors: Vec<String> = responses
         .iter()
         .flat_map(|r| {
             let group = String::from_utf8_lossy(r.request.req_id()).into_owned();
@@ -663,26 +665,54 @@ fn finish_host(
                 .map(move |e| format!("{group}: {}", e.error))
         })
         .collect();
+    let mut status = HostStatus::of(responses);
     if varbinds > 0 {
-        let stem = file_stem(host);
-        match format {
-            JobFormat::Wire => {
-                let path = dir.join(format!("{stem}.wire"));
-                let bytes = output::wire_bytes(responses).context("encoding the responses")?;
-                std::fs::write(&path, bytes)
-                    .with_context(|| format!("writing {}", path.display()))?;
-            }
-            JobFormat::Parquet => {
-                let path = dir.join(format!("{stem}.parquet"));
-                snmp_stream_decode::write_parquet(&mut output::frames(responses)?.records, &path)?;
-            }
+        // A host whose file cannot be written (a full disk, a permission) fails in the report;
+        // the job goes on with the other hosts and still writes report.csv.
+        if let Err(e) = write_host_file(host, responses, dir, format) {
+            errors.push(format!("output: {e:#}"));
+            status = HostStatus::Failed;
         }
     }
     Ok(HostReport {
-        status: HostStatus::of(responses),
+        status,
         varbinds,
         errors,
     })
+}
+
+fn write_host_file(
+    host: &Host,
+    responses: &[Response],
+    dir: &Path,
+    format: JobFormat,
+) -> anyhow::Result<()> {
+    let stem = file_stem(host);
+    match format {
+        JobFormat::Wire => {
+            let path = dir.join(format!("{stem}.wire"));
+            let bytes = output::wire_bytes(responses).context("encoding the responses")?;
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
+        JobFormat::Parquet => {
+            let path = dir.join(format!("{stem}.parquet"));
+            snmp_stream_decode::write_parquet(&mut output::frames(responses)?.records, &path)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `line` up to its comment (`#` at the start or after whitespace), trimmed.
+fn comment_free(line: &str) -> &str {
+    let mut prev_space = true;
+    for (i, c) in line.char_indices() {
+        if c == '#' && prev_space {
+            return line[..i].trim();
+        }
+        prev_space = c.is_whitespace();
+    }
+    line.trim()
 }
 
 /// `report.csv`: `host,status,varbinds,errors,message`, one row per host in job order.
@@ -747,6 +777,17 @@ oids = ["ifTable", "sysUpTime"]
 kind = "get"
 oids = ["sysDescr.0"]
 "#;
+
+    #[test]
+    fn hosts_file_comments_start_at_a_word() {
+        assert_eq!(comment_free("10.0.0.1 pa#ss"), "10.0.0.1 pa#ss");
+        assert_eq!(
+            comment_free("10.0.0.1 public # core router"),
+            "10.0.0.1 public"
+        );
+        assert_eq!(comment_free("# all commented"), "");
+        assert_eq!(comment_free("  10.0.0.2\t#x"), "10.0.0.2");
+    }
 
     #[test]
     fn a_job_becomes_one_request_per_host_and_group() {

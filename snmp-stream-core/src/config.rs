@@ -106,6 +106,14 @@ pub enum ConfigError {
         /// The largest allowed value.
         max: u64,
     },
+    /// A duration longer than any collection should wait.
+    #[error("config field `{field}` must be at most {max:?}")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// The longest allowed value.
+        max: Duration,
+    },
     /// An exponential backoff whose cap is below the timeout.
     #[error("config field `backoff` max ({max:?}) must be at least `timeout` ({timeout:?})")]
     BackoffBelowTimeout {
@@ -195,6 +203,22 @@ impl Config {
                     field,
                     max: PDU_MAX,
                 });
+            }
+        }
+        // Bounds that keep every `now + duration` of the engine far from overflow, and catch
+        // unit mistakes (milliseconds given as seconds) before a host waits for days.
+        const DAY: Duration = Duration::from_secs(24 * 3600);
+        let backoff_max = match self.backoff {
+            Backoff::Exponential { max, .. } => Some(max),
+            Backoff::Constant => None,
+        };
+        for (field, v, max) in [
+            ("timeout", Some(self.timeout), DAY),
+            ("backoff.max", backoff_max, DAY),
+            ("host_deadline", self.host_deadline, 30 * DAY),
+        ] {
+            if v.is_some_and(|v| v > max) {
+                return Err(ConfigError::TooLong { field, max });
             }
         }
         match self.backoff {
@@ -353,6 +377,38 @@ mod tests {
         assert_eq!(c.retries(), 5);
         assert_eq!(c.timeout(), Duration::from_secs(1));
         assert_eq!(c.max_async_sessions(), 10);
+    }
+
+    #[test]
+    fn durations_past_their_bound_are_refused() {
+        // Huge durations used to overflow `Instant + Duration` in the engine (a panic).
+        let too_long = |o: ConfigOverrides| match o.build() {
+            Err(ConfigError::TooLong { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let huge = Duration::from_secs_f64(1e19);
+        assert_eq!(too_long(Config::builder().timeout(huge)), "timeout");
+        assert_eq!(
+            too_long(Config::builder().host_deadline(huge)),
+            "host_deadline"
+        );
+        assert_eq!(
+            too_long(Config::builder().backoff(Backoff::Exponential {
+                factor: 2,
+                max: Duration::MAX
+            })),
+            "backoff.max"
+        );
+        let day = Duration::from_secs(24 * 3600);
+        assert!(Config::builder().timeout(day).build().is_ok());
+        assert!(
+            ConfigError::TooLong {
+                field: "timeout",
+                max: day
+            }
+            .to_string()
+            .contains("`timeout` must be at most 86400s")
+        );
     }
 
     #[test]

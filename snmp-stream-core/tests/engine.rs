@@ -890,3 +890,33 @@ fn abort_fails_what_is_left_and_keeps_what_was_collected() {
     assert_eq!(p.session.poll_timeout(), None);
     assert!(p.session.poll_transmit(p.now, &mut buf).is_none());
 }
+
+#[test]
+fn a_request_deadline_override_limits_the_host() {
+    // The job file's per-request `deadline` used to be ignored: only the collector's counted.
+    let knobs = Knobs {
+        delay: Duration::from_millis(500),
+        ..Knobs::default()
+    };
+    let mut p = Pair::new(
+        if_table(30),
+        Faults::default(),
+        Config::default(),
+        knobs,
+        16,
+    );
+    let request = Request::walk(
+        host(),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.2.2.1.2")],
+    )
+    .config(ConfigOverrides::new().host_deadline(Duration::from_millis(2500)))
+    .build()
+    .unwrap();
+    p.session.add_request(Arc::new(request)).unwrap();
+    let (rs, took) = p.run();
+    let r = one(rs);
+    assert_eq!(r.status, Status::Partial);
+    assert_eq!(r.errors[0].error, CollectError::DeadlineExceeded);
+    assert_eq!(took, Duration::from_millis(2500));
+}

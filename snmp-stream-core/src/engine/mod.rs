@@ -115,11 +115,18 @@ impl Session {
     }
 
     /// Queues a request as its [`Request::partitions`]; each is answered by one
-    /// [`Event::Response`].
+    /// [`Event::Response`]. A `host_deadline` override shortens the session's deadline (both
+    /// count from the session's start).
     ///
     /// Fails when the request's config overrides are invalid on top of the session's config.
     pub fn add_request(&mut self, request: Arc<Request>) -> Result<(), RequestError> {
         let config = self.config.with_overrides(request.config())?;
+        // A request's own deadline counts, like the collector's, from the session's start:
+        // the host's work ends at the earliest of them.
+        if let Some(d) = config.host_deadline() {
+            let at = self.origin.0 + d;
+            self.deadline = Some(self.deadline.map_or(at, |x| x.min(at)));
+        }
         for range in request.partitions() {
             let id = self.next_partition;
             self.next_partition += 1;
