@@ -98,7 +98,7 @@ with_settings! {
     struct JobFile {
         output: Option<String>,
         format: Option<JobFormat>,
-        sessions: Option<u32>,
+        sessions: Option<Spanned<u32>>,
         #[serde(default)]
         hosts: Vec<Spanned<HostEntry>>,
         hosts_file: Option<Spanned<String>>,
@@ -447,13 +447,16 @@ pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
         }
     }
     // The collector's own config must accept the sessions value.
-    let sessions = job.sessions;
-    if let Some(n) = sessions {
-        ConfigOverrides::new()
-            .max_async_sessions(n)
-            .build()
-            .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    }
+    let sessions = match job.sessions {
+        Some(n) => {
+            ConfigOverrides::new()
+                .max_async_sessions(*n.get_ref())
+                .build()
+                .map_err(|e| src.err(n.span(), format_args!("sessions: {e}")))?;
+            Some(n.into_inner())
+        }
+        None => None,
+    };
     Ok(Plan {
         output: output.unwrap_or_else(|| {
             base_dir.join(job.output.as_deref().unwrap_or("snmp-stream-output"))
@@ -777,6 +780,14 @@ oids = ["ifTable", "sysUpTime"]
 kind = "get"
 oids = ["sysDescr.0"]
 "#;
+
+    #[test]
+    fn zero_sessions_names_its_line() {
+        let e = err(
+            "community = \"public\"\nsessions = 0\nhosts = [\"10.0.0.1\"]\n[[group]]\noids = [\"sysName.0\"]\n",
+        );
+        assert!(e.contains("line 2: sessions:"), "{e}");
+    }
 
     #[test]
     fn hosts_file_comments_start_at_a_word() {
