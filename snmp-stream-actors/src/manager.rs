@@ -88,13 +88,11 @@ impl ManagerBuilder {
 /// [`Cancelled`](snmp_stream_core::CollectError::Cancelled).
 #[derive(Debug)]
 pub struct SessionManager {
-    config: Config,
-    supervisor: Addr<Supervisor>,
+    /// The way in, shared with the [`Submitter`]s handed out.
+    submitter: Submitter,
     system: System,
     thread: Option<JoinHandle<()>>,
     rx: UnboundedReceiver<Response>,
-    shared: Arc<Shared>,
-    queue: Arc<Semaphore>,
 }
 
 impl SessionManager {
@@ -148,13 +146,15 @@ impl SessionManager {
             ))
         })?;
         Ok(SessionManager {
-            config: b.config,
-            supervisor,
+            submitter: Submitter {
+                config: b.config,
+                shared,
+                supervisor,
+                queue: Arc::new(Semaphore::new(b.queue_capacity)),
+            },
             system,
             thread: Some(thread),
             rx,
-            shared,
-            queue: Arc::new(Semaphore::new(b.queue_capacity)),
         })
     }
 
@@ -164,23 +164,14 @@ impl SessionManager {
     /// Does not block: queued requests are held in memory until their host starts (use a
     /// [`Submitter`] to bound that).
     pub fn add_request(&self, request: impl Into<Arc<Request>>) -> Result<(), CollectorError> {
-        submit(
-            &self.config,
-            &self.shared,
-            &self.supervisor,
-            request.into(),
-            None,
-        )
+        let request = request.into();
+        self.submitter.validate(&request)?;
+        self.submitter.send(request, None)
     }
 
     /// A handle that submits requests through a bounded queue, from any thread or task.
     pub fn submitter(&self) -> Submitter {
-        Submitter {
-            config: self.config.clone(),
-            shared: self.shared.clone(),
-            supervisor: self.supervisor.clone(),
-            queue: self.queue.clone(),
-        }
+        self.submitter.clone()
     }
 
     /// Blocks until at least one response is finished, and returns every finished one; `None`
@@ -199,7 +190,7 @@ impl SessionManager {
 
     /// The next finished response; `None` when no request is outstanding.
     pub async fn next_response(&mut self) -> Option<Response> {
-        if self.shared.outstanding.load(SeqCst) == 0 {
+        if self.outstanding() == 0 {
             return None;
         }
         let r = self.rx.recv().await?;
@@ -214,22 +205,22 @@ impl SessionManager {
 
     /// Requests accepted whose responses have not all been returned yet, in responses.
     pub fn outstanding(&self) -> usize {
-        self.shared.outstanding.load(SeqCst)
+        self.submitter.shared.outstanding.load(SeqCst)
     }
 
     /// The collector's counters.
     pub fn stats(&self) -> CollectorStats {
-        self.shared.counters.snapshot()
+        self.submitter.shared.counters.snapshot()
     }
 
     /// The collector's config.
     pub fn config(&self) -> &Config {
-        &self.config
+        &self.submitter.config
     }
 
     fn take(&self, response: Response) -> Response {
-        if self.shared.taken(&response) {
-            self.supervisor.do_send(Drained);
+        if self.submitter.shared.taken(&response) {
+            self.submitter.supervisor.do_send(Drained);
         }
         response
     }
@@ -253,31 +244,6 @@ impl Drop for SessionManager {
     }
 }
 
-/// Validates `request` against `config` and hands it to the supervisor.
-fn submit(
-    config: &Config,
-    shared: &Shared,
-    supervisor: &Addr<Supervisor>,
-    request: Arc<Request>,
-    permit: Option<tokio::sync::OwnedSemaphorePermit>,
-) -> Result<(), CollectorError> {
-    config
-        .with_overrides(request.config())
-        .map_err(RequestError::from)?;
-    if !supervisor.connected() {
-        return Err(CollectorError::Stopped);
-    }
-    shared
-        .outstanding
-        .fetch_add(request.partitions().len(), SeqCst);
-    shared.counters.requests.fetch_add(1, Relaxed);
-    supervisor.do_send(Submit {
-        request,
-        _permit: permit,
-    });
-    Ok(())
-}
-
 /// Submits requests to a [`SessionManager`] through a bounded queue: `submit` waits while
 /// `queue_capacity` requests are queued and not yet started, so a producer cannot run ahead of
 /// the collector without bound. Cheap to clone; usable from any thread or task.
@@ -293,38 +259,55 @@ impl Submitter {
     /// Queues a request, waiting for room in the queue first.
     pub async fn submit(&self, request: impl Into<Arc<Request>>) -> Result<(), CollectorError> {
         let request = request.into();
-        self.config
-            .with_overrides(request.config())
-            .map_err(RequestError::from)?;
+        self.validate(&request)?;
         let permit = self
             .queue
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| CollectorError::Stopped)?;
-        submit(
-            &self.config,
-            &self.shared,
-            &self.supervisor,
-            request,
-            Some(permit),
-        )
+        self.send(request, Some(permit))
     }
 
     /// Queues a request if there is room now; [`CollectorError::QueueFull`] otherwise.
     pub fn try_submit(&self, request: impl Into<Arc<Request>>) -> Result<(), CollectorError> {
+        let request = request.into();
+        self.validate(&request)?;
         let permit = self
             .queue
             .clone()
             .try_acquire_owned()
             .map_err(|_| CollectorError::QueueFull)?;
-        submit(
-            &self.config,
-            &self.shared,
-            &self.supervisor,
-            request.into(),
-            Some(permit),
-        )
+        self.send(request, Some(permit))
+    }
+
+    /// The request's overrides must hold on top of the collector's config: the host actor
+    /// relies on it.
+    fn validate(&self, request: &Request) -> Result<(), CollectorError> {
+        self.config
+            .with_overrides(request.config())
+            .map_err(RequestError::from)?;
+        Ok(())
+    }
+
+    /// Counts the responses a validated request will yield and hands it to the supervisor.
+    fn send(
+        &self,
+        request: Arc<Request>,
+        permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    ) -> Result<(), CollectorError> {
+        if !self.supervisor.connected() {
+            return Err(CollectorError::Stopped);
+        }
+        self.shared
+            .outstanding
+            .fetch_add(request.partitions().len(), SeqCst);
+        self.shared.counters.requests.fetch_add(1, Relaxed);
+        self.supervisor.do_send(Submit {
+            request,
+            _permit: permit,
+        });
+        Ok(())
     }
 }
 
@@ -339,7 +322,7 @@ impl futures_core::Stream for Responses<'_> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Response>> {
         let manager = &mut *self.get_mut().manager;
-        if manager.shared.outstanding.load(SeqCst) == 0 {
+        if manager.outstanding() == 0 {
             return Poll::Ready(None);
         }
         manager.rx.poll_recv(cx).map(|r| r.map(|r| manager.take(r)))

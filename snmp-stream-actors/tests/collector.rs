@@ -74,6 +74,13 @@ fn host(addr: SocketAddr) -> Host {
     Host::ip(addr.ip(), addr.port())
 }
 
+/// A v2c WALK of one root with community `public`.
+fn walk_public(addr: SocketAddr, root: &str) -> Request {
+    Request::walk(host(addr), Community::v2c("public"), vec![oid(root)])
+        .build()
+        .unwrap()
+}
+
 fn config(f: impl FnOnce(ConfigOverrides) -> ConfigOverrides) -> Config {
     f(ConfigOverrides::new()).build().unwrap()
 }
@@ -316,13 +323,7 @@ fn the_stream_yields_every_response() {
         let mut manager = SessionManager::new(Config::default()).unwrap();
         let submitter = manager.submitter();
         for addr in sim.addrs() {
-            let request = Request::walk(
-                host(*addr),
-                Community::v2c("public"),
-                vec![oid("1.3.6.1.2.1.1")],
-            )
-            .build()
-            .unwrap();
+            let request = walk_public(*addr, "1.3.6.1.2.1.1");
             submitter.submit(request).await.unwrap();
         }
         let mut stream = manager.responses();
@@ -345,13 +346,7 @@ fn a_slow_consumer_holds_back_new_hosts() {
         .start()
         .unwrap();
     for addr in sim.addrs() {
-        let request = Request::walk(
-            host(*addr),
-            Community::v2c("public"),
-            vec![oid("1.3.6.1.2.1.2")],
-        )
-        .build()
-        .unwrap();
+        let request = walk_public(*addr, "1.3.6.1.2.1.2");
         manager.add_request(request).unwrap();
     }
     // Nobody takes responses for a while: the first hosts finish, then nothing new starts.
@@ -403,13 +398,7 @@ fn dropping_the_manager_mid_walk_returns_promptly() {
     )
     .unwrap();
     let manager = SessionManager::new(Config::default()).unwrap();
-    let request = Request::walk(
-        host(sim.addrs()[0]),
-        Community::v2c("public"),
-        vec![oid("1.3")],
-    )
-    .build()
-    .unwrap();
+    let request = walk_public(sim.addrs()[0], "1.3");
     manager.add_request(request).unwrap();
     std::thread::sleep(Duration::from_millis(120));
     let t = Instant::now();
@@ -447,13 +436,7 @@ fn ipv6_hosts_share_an_ipv6_socket() {
     let mut manager = SessionManager::new(Config::default()).unwrap();
     for addr in sim.addrs() {
         assert!(addr.is_ipv6());
-        let request = Request::walk(
-            host(*addr),
-            Community::v2c("public"),
-            vec![oid("1.3.6.1.2.1.1")],
-        )
-        .build()
-        .unwrap();
+        let request = walk_public(*addr, "1.3.6.1.2.1.1");
         manager.add_request(request).unwrap();
     }
     let responses = run_all(&mut manager);
