@@ -67,11 +67,9 @@ impl Transport {
         if let Some(s) = slot.borrow().as_ref() {
             return Ok(s.clone());
         }
-        let std_socket = std::net::UdpSocket::bind(SocketAddr::new(any, 0))?;
-        std_socket.set_nonblocking(true)?;
+        let std_socket = bind_shared(SocketAddr::new(any, 0))?;
         let socket = Rc::new(UdpSocket::from_std(std_socket)?);
         *slot.borrow_mut() = Some(socket.clone());
-        tracing::debug!(local = ?socket.local_addr().ok(), "transport socket bound");
         actix::spawn(self.clone().receive(socket.clone()));
         Ok(socket)
     }
@@ -116,6 +114,30 @@ impl Transport {
     }
 }
 
+/// Receive buffer asked for a shared socket. Every host of the arbiter answers into it: 64
+/// GETBULK replies of 50 varbinds in flight are ~400 KiB, which overflowed Linux's default
+/// (212,992 bytes) while the arbiter was busy writing records, and each lost reply cost a
+/// whole timeout (measured: 23 retries in a 64-host walk). The kernel caps the request at
+/// `net.core.rmem_max` (4 MiB on Debian 12).
+const RECV_BUFFER: usize = 4 << 20;
+
+/// A non-blocking UDP socket bound to `addr`, with a receive buffer for many hosts.
+fn bind_shared(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if let Err(e) = socket.set_recv_buffer_size(RECV_BUFFER) {
+        tracing::debug!(error = %e, "cannot enlarge the receive buffer");
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    tracing::debug!(
+        local = ?socket.local_addr().ok().and_then(|a| a.as_socket()),
+        recv_buffer = socket.recv_buffer_size().ok(),
+        "transport socket bound"
+    );
+    Ok(socket.into())
+}
+
 /// The routing key of an address: IP (IPv4-mapped IPv6 as IPv4) and port; flow info and
 /// scope id do not take part.
 fn key(addr: SocketAddr) -> (IpAddr, u16) {
@@ -125,6 +147,25 @@ fn key(addr: SocketAddr) -> (IpAddr, u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_sockets_get_a_large_receive_buffer() {
+        // As large as asked, or as the kernel allows (Linux reports twice what was set).
+        let cap = std::fs::read_to_string("/proc/sys/net/core/rmem_max")
+            .ok()
+            .and_then(|s| s.trim().parse::<usize>().ok());
+        let socket = bind_shared("127.0.0.1:0".parse().unwrap()).unwrap();
+        let size = socket2::SockRef::from(&socket).recv_buffer_size().unwrap();
+        if let Some(cap) = cap {
+            assert!(
+                size >= RECV_BUFFER.min(cap),
+                "{size} < min({RECV_BUFFER}, {cap})"
+            );
+        }
+        assert!(socket.local_addr().unwrap().port() != 0);
+        let v6 = bind_shared("[::]:0".parse().unwrap());
+        assert!(v6.is_ok() || std::net::UdpSocket::bind("[::]:0").is_err());
+    }
 
     #[test]
     fn keys_ignore_mapping_flow_and_scope() {

@@ -1,15 +1,17 @@
 //! `walk` and `get`: one request per host on the command line, collected at once, written in
 //! one format.
 
+use std::fs::File;
 use std::io::{self, Write};
 use std::net::ToSocketAddrs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use snmp_stream_actors::SessionManager;
 use snmp_stream_core::request::RequestBuilder;
+use snmp_stream_core::wireline::file::WirelineFileWriter;
 use snmp_stream_core::{
     Community, Config, ConfigOverrides, Host, HostName, IndexRange, Oid, Request, RequestKind,
     Response, Status, Version,
@@ -239,6 +241,9 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     for r in requests {
         manager.add_request(r)?;
     }
+    if let (OutFormat::Wire, Some(path)) = (format, &a.output) {
+        return stream_wire(manager, path, hosts.len(), quiet);
+    }
     let mut responses: Vec<Response> = Vec::new();
     while let Some(batch) = manager.run() {
         responses.extend(batch);
@@ -272,23 +277,70 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     })
 }
 
+/// A wireline file written as the responses arrive, one frame each, so that memory holds one
+/// response at a time rather than all of them (frames carry their host and range, so readers
+/// need no order; the other formats sort by host first).
+fn stream_wire(
+    mut manager: SessionManager,
+    path: &Path,
+    hosts: usize,
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let writing = || format!("writing {}", path.display());
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = WirelineFileWriter::new(io::BufWriter::new(file)).with_context(writing)?;
+    let mut complete = true;
+    while let Some(batch) = manager.run() {
+        for r in batch {
+            w.write_response(&r).with_context(writing)?;
+            if r.status != Status::Complete {
+                complete = false;
+                if !quiet {
+                    report_problem(&r);
+                }
+            }
+        }
+    }
+    w.into_inner().with_context(writing)?;
+    // The collector counts the records its writers wrote: every record of every frame.
+    let records = manager.stats().varbinds;
+    drop(manager);
+    if !quiet {
+        let noun = if hosts == 1 { "host" } else { "hosts" };
+        eprintln!(
+            "wrote {records} varbinds from {hosts} {noun} to {}",
+            path.display()
+        );
+    }
+    Ok(if complete {
+        Outcome::Ok
+    } else {
+        Outcome::Incomplete
+    })
+}
+
 /// One stderr line per response that is not complete: host, status, first error.
 fn report_problems(responses: &[Response]) {
     for r in responses.iter().filter(|r| r.status != Status::Complete) {
-        let first = r
-            .errors
-            .first()
-            .map_or_else(String::new, |e| format!(": {}", e.error));
-        let more = match r.errors.len() {
-            0 | 1 => String::new(),
-            n => format!(" (and {} more errors)", n - 1),
-        };
-        eprintln!(
-            "snmp-stream: {} {}{first}{more}",
-            r.request.host(),
-            r.status
-        );
+        report_problem(r);
     }
+}
+
+/// One stderr line for a response that is not complete: host, status, first error.
+fn report_problem(r: &Response) {
+    let first = r
+        .errors
+        .first()
+        .map_or_else(String::new, |e| format!(": {}", e.error));
+    let more = match r.errors.len() {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more errors)", n - 1),
+    };
+    eprintln!(
+        "snmp-stream: {} {}{first}{more}",
+        r.request.host(),
+        r.status
+    );
 }
 
 #[cfg(test)]

@@ -229,6 +229,47 @@ fn walk_prints_a_readable_table() {
 }
 
 #[test]
+fn walk_streams_a_wire_file_of_every_host_and_range() {
+    // Three hosts, two ranges each: six frames, written as they arrive, each naming its host
+    // and range; together the whole of ifDescr for every host.
+    let sim = simulator(3);
+    let hosts: Vec<String> = sim.addrs().iter().map(ToString::to_string).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let wire = dir.path().join("all.wire");
+    let mut args = vec!["walk"];
+    args.extend(hosts.iter().map(String::as_str));
+    args.extend(["-c", COMMUNITY, IF_DESCR, "--range", ":1", "--range", "2:"]);
+    args.extend(["-o", wire.to_str().unwrap()]);
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 6 varbinds from 3 hosts"), "{err}");
+    let bytes = std::fs::read(&wire).unwrap();
+    let mut seen: Vec<(String, String, usize)> = frames(&bytes)
+        .map(|f| {
+            let f = f.unwrap();
+            let meta = f.meta.clone().expect("metadata");
+            assert_eq!(meta.status, Status::Complete);
+            let words = f.words().unwrap();
+            let n = Wireline::parse(&words).unwrap().records().count();
+            let range = meta.range.map(|r| r.to_string()).unwrap_or_default();
+            (meta.host, range, n)
+        })
+        .collect();
+    seen.sort();
+    let mut want: Vec<(String, String, usize)> = hosts
+        .iter()
+        .flat_map(|h| {
+            [
+                (h.clone(), ":1".to_owned(), 1),
+                (h.clone(), "2:".to_owned(), 1),
+            ]
+        })
+        .collect();
+    want.sort();
+    assert_eq!(seen, want);
+}
+
+#[test]
 fn walk_writes_csv_parquet_and_wire() {
     let sim = simulator(1);
     let host = sim.addrs()[0].to_string();

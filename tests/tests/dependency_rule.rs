@@ -125,6 +125,12 @@ fn dependency_rule_holds() {
         "snmp-parser is a dev-dependency of core only"
     );
     assert!(g.closure("snmp-stream-decode").contains("polars"));
+    // The benchmark clients stay light: they run the CLI as a process, never link polars.
+    assert_free_of(
+        &g,
+        "snmp-stream-bench",
+        &["polars", "snmp-stream-decode", "snmp-stream-cli"],
+    );
     let cli = g.closure("snmp-stream-cli");
     for c in [
         "snmp-stream-core",

@@ -43,7 +43,7 @@ use crate::config::{Config, NonIncreasingPolicy};
 use crate::oid::{MAX_SUB_IDS, Oid};
 use crate::request::{IndexRange, Request, RequestError, RequestKind};
 use crate::response::{CollectError, Response, Status, TimedError};
-use crate::value::{BerOid, Value};
+use crate::value::{BerOid, SubIds, Value, cmp_content};
 use crate::wireline::WirelineWriter;
 
 /// A datagram for the host is ready: its bytes are the first `len` bytes of the buffer given
@@ -400,10 +400,11 @@ struct Head {
     root: usize,
     /// The OID to continue after.
     cursor: Oid,
-    /// The range's start as a full OID: varbinds before it are skipped (see `Head::new`).
-    start: Option<Oid>,
-    /// The range's stop as a full OID: the head ends past its subtree.
-    stop: Option<Oid>,
+    /// The range's start as a full OID, and its BER content: varbinds before it are skipped
+    /// (see `Head::new`).
+    start: Option<(Oid, Vec<u8>)>,
+    /// The range's stop as a full OID, and its BER content: the head ends past its subtree.
+    stop: Option<(Oid, Vec<u8>)>,
     done: bool,
     rows: u64,
     /// Permissive policy only: hashes of the OIDs seen, to detect a loop.
@@ -424,6 +425,10 @@ impl Head {
         // cursor must sit just before it: the parent when start ends in 0, else its previous
         // sibling followed by the largest arc (only an OID under that, which no table has, lies
         // between it and start; anything before start is skipped anyway).
+        let with_content = |o: Oid| {
+            let content = crate::ber::write::oid_content(SubIds::U32(o.as_slice()));
+            (o, content)
+        };
         let cursor = match &start {
             None => root.clone(),
             Some(s) => {
@@ -447,8 +452,8 @@ impl Head {
         Head {
             root: root_index,
             cursor,
-            start,
-            stop,
+            start: start.map(with_content),
+            stop: stop.map(with_content),
             done: false,
             rows: 0,
             seen,
@@ -902,16 +907,16 @@ fn step(
     }
     let oid = vb.oid;
     // Leaving the root's subtree is caught when the record is written (PushError::NotUnderRoot).
-    if let Some(stop) = &h.stop {
+    if let Some((stop, stop_content)) = &h.stop {
         // Past the stop's subtree: greater than stop and not under it.
-        if oid.iter().cmp(stop.as_slice().iter().copied()) == std::cmp::Ordering::Greater
+        if cmp_content(oid.as_bytes(), stop_content) == std::cmp::Ordering::Greater
             && !oid.starts_with(stop)
         {
             return Step::End;
         }
     }
     let increasing = match last {
-        Some(prev) => oid.iter().cmp(prev.iter()) == std::cmp::Ordering::Greater,
+        Some(prev) => oid.cmp_oid(prev) == std::cmp::Ordering::Greater,
         None => oid.iter().cmp(h.cursor.as_slice().iter().copied()) == std::cmp::Ordering::Greater,
     };
     if !increasing && policy == NonIncreasingPolicy::Strict {
@@ -925,8 +930,8 @@ fn step(
             return Step::NonIncreasing;
         }
     }
-    if let Some(start) = &h.start {
-        if oid.iter().cmp(start.as_slice().iter().copied()) == std::cmp::Ordering::Less {
+    if let Some((_, start_content)) = &h.start {
+        if cmp_content(oid.as_bytes(), start_content) == std::cmp::Ordering::Less {
             return Step::Skip;
         }
     }

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""snmp-stream against its peers, side by side, in one run.
+
+Generates the synthetic recordings (bench-gen: a router with 10,000 interfaces in ifTable +
+ifXTable, an ipCidrRouteTable of 200,000 routes), serves them with the project's simulator
+(`snmp-stream serve`, release build, in a process of its own), and walks them with:
+
+  lib           the snmp-stream library (bench/src/bin/lib-walk.rs: one SessionManager with
+                one event-loop arbiter; each response dropped once counted)
+  cli           the snmp-stream command (`snmp-stream walk ... -o FILE.wire`, its defaults:
+                one arbiter per core), streaming frames to the file
+  snmpbulkwalk  net-snmp's snmpbulkwalk (Debian's `snmp`), one process per host, output -On to
+                a file
+  snmp2         a Rust peer crate, snmp2 0.5 (bench/examples/peer_walk.rs: one tokio task and
+                socket per host on a current-thread runtime); counts each varbind and drops it
+  snmp2-keep    the same, also keeping each varbind as owned values until its host is done
+                (what an application that uses the walk afterwards holds; snmp-stream keeps
+                the wireline buffer)
+
+with the same max-repetitions (and, for snmp-stream, the same most varbinds per PDU). Every
+measurement spawns the client's processes, waits for them with wait4() and takes their CPU
+time (user + system) and peak RSS from the kernel's rusage; the agent's CPU time over the same
+interval comes from /proc/PID/stat. Runs of the clients alternate (round-robin), so machine
+noise falls on all of them alike; medians over --runs runs are reported. A run whose varbind
+count is not exactly what the recording holds is an error, not a figure.
+
+Scenarios:
+  single   one walk of each table, concurrency 1: the router at every max-repetitions in
+           --reps, the route table at --routes-reps
+  conc     the router table from N simulated devices at once, N in --concurrency, at
+           max-repetitions --conc-reps
+  memory   the 3.2 M-varbind route table with the library, its 16 columns as roots: one
+           response vs 16 ranges (by the destination's first octet), each response dropped
+           once counted; peak RSS against the wireline bytes
+
+Writes OUT/results.json (every run), OUT/summary.md (the medians, as BENCHMARKS.md quotes
+them) and OUT/throughput.png (varbinds/s vs concurrency; needs matplotlib).
+
+usage: bench/run.py [--runs 5] [--reps 10,25,50] [--routes-reps 50] [--concurrency 1,8,64]
+                    [--conc-reps 50]
+                    [--scenarios single,conc,memory]
+                    [--clients lib,cli,snmpbulkwalk,snmp2,snmp2-keep]
+                    [--out bench/results/latest] [--no-build] [--summarize]
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/snmp-stream-target"))
+RELEASE = TARGET / "release"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# The walked tables: community (recording name), root OID, varbinds per device.
+TABLES = {
+    "routes": {"community": "routes", "oid": "1.3.6.1.2.1.4.24.4", "varbinds": 3_200_000,
+               "what": "ipCidrRouteTable, 200,000 routes x 16 columns"},
+    "router": {"community": "router", "oid": "1.3.6.1.2.1", "varbinds": 410_008,
+               "what": "system + ifNumber + ifTable + ifXTable, 10,000 interfaces"},
+}
+ROUTE_COLUMNS = [f"1.3.6.1.2.1.4.24.4.1.{c}" for c in range(1, 17)]
+ALL_CLIENTS = ["lib", "cli", "snmpbulkwalk", "snmp2", "snmp2-keep"]
+LABELS = {"lib": "snmp-stream library", "cli": "snmp-stream CLI (-o FILE.wire)",
+          "snmpbulkwalk": "net-snmp snmpbulkwalk (a process per walk)",
+          "snmp2": "snmp2 crate (counts, keeps nothing)",
+          "snmp2-keep": "snmp2 crate, keeping each varbind"}
+TIMEOUT_S = 5
+RETRIES = 1
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def build():
+    log(f"building release binaries into {TARGET}")
+    subprocess.run(
+        ["cargo", "build", "--release", "--locked", "-p", "snmp-stream-cli",
+         "-p", "snmp-stream-bench", "--bins", "--examples"],
+        cwd=ROOT, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(TARGET)})
+
+
+class Agent:
+    """`snmp-stream serve DATA --ports N` in its own process."""
+
+    def __init__(self, data, ports):
+        self.proc = subprocess.Popen(
+            [str(RELEASE / "snmp-stream"), "--quiet", "serve", str(data), "--ports", str(ports)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addrs = []
+        communities = 0
+        for line in self.proc.stdout:
+            if m := re.match(r"listening on udp (\S+)", line):
+                self.addrs.append(m.group(1))
+            elif line.startswith("community "):
+                communities += 1
+                if communities == len(TABLES):
+                    break
+        if communities < len(TABLES):
+            raise RuntimeError(f"the simulator did not start: {self.proc.stderr.read()}")
+
+    def cpu_seconds(self):
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=10)
+
+
+def client_commands(client, table, hosts, reps, workdir, ranges=None):
+    """The processes one measurement runs: [(argv, stdout path or None)]."""
+    t = TABLES[table]
+    oids = ROUTE_COLUMNS if ranges is not None else [t["oid"]]
+    common = ["--community", t["community"], "--max-repetitions", str(reps),
+              "--timeout-ms", str(TIMEOUT_S * 1000), "--retries", str(RETRIES)]
+    oid_args = [a for o in oids for a in ("--oid", o)]
+    if client == "lib":
+        extra = ["--ranges", str(ranges)] if ranges else []  # 0 or None: one response
+        # One event-loop thread, as the peer's runtime: the agent shares the two cores.
+        return [([str(RELEASE / "lib-walk"), "--threads", "1", *common, *extra, *oid_args,
+                  *hosts], None)]
+    if client in ("snmp2", "snmp2-keep"):
+        keep = ["--keep"] if client == "snmp2-keep" else []
+        return [([str(RELEASE / "examples/peer_walk"), *common, *keep, *oid_args, *hosts], None)]
+    if client == "cli":
+        out = workdir / "cli-out.wire"
+        return [([str(RELEASE / "snmp-stream"), "--quiet", "walk", *hosts, "-c", t["community"],
+                  "--max-repetitions", str(reps), "--max-varbinds", str(reps),
+                  "--sessions", str(len(hosts)), "-t", str(TIMEOUT_S), "-r", str(RETRIES),
+                  "-o", str(out), *oids], None)]
+    if client == "snmpbulkwalk":
+        return [(["snmpbulkwalk", "-v2c", "-c", t["community"], f"-Cr{reps}", "-On",
+                  "-t", str(TIMEOUT_S), "-r", str(RETRIES), host, t["oid"]],
+                 workdir / f"bulkwalk-{i}.out") for i, host in enumerate(hosts)]
+    raise ValueError(client)
+
+
+def measure(agent, commands):
+    """Runs the commands at once; returns CPU, peak RSS, wall, agent CPU and their outputs."""
+    cpu0 = agent.cpu_seconds()
+    t0 = time.monotonic()
+    procs = []
+    for argv, out_path in commands:
+        out = open(out_path, "wb") if out_path else subprocess.PIPE
+        procs.append((subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE), out_path, out))
+    cpu, peak, rss_sum, failures, summaries = 0.0, 0, 0, [], []
+    for proc, out_path, out in procs:
+        stdout = proc.stdout.read() if proc.stdout else b""
+        stderr = proc.stderr.read()
+        _, status, ru = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if out_path:
+            out.close()
+        cpu += ru.ru_utime + ru.ru_stime
+        peak = max(peak, ru.ru_maxrss)
+        rss_sum += ru.ru_maxrss
+        if proc.returncode != 0:
+            failures.append(f"{proc.args[0]} exit {proc.returncode}: {stderr.decode()[-500:]}")
+        if stdout.strip():
+            summaries.append(json.loads(stdout.decode().strip().splitlines()[-1]))
+    wall = time.monotonic() - t0
+    agent_cpu = agent.cpu_seconds() - cpu0
+    return {"cpu_s": cpu, "wall_s": wall, "peak_rss_kib": peak, "rss_sum_kib": rss_sum,
+            "agent_cpu_s": agent_cpu, "failures": failures, "summaries": summaries}
+
+
+def count_varbinds(client, commands, m, workdir):
+    """Varbinds the measurement collected, by the client's own account."""
+    if client in ("lib", "snmp2", "snmp2-keep"):
+        return sum(s["varbinds"] for s in m["summaries"])
+    if client == "cli":
+        out = workdir / "cli-out.wire"
+        counted = subprocess.run([str(RELEASE / "wire-count"), str(out)], check=True,
+                                 capture_output=True, text=True)
+        out.unlink()
+        return json.loads(counted.stdout)["varbinds"]
+    n = 0
+    for _, path in commands:
+        with open(path, "rb") as f:
+            # One line per varbind (-On: ".1.3..."); at the end of the agent's MIB snmpbulkwalk
+            # prints the endOfMibView varbind too, which is not data.
+            n += sum(1 for line in f
+                     if line.startswith(b".") and b"No more variables left" not in line)
+        path.unlink()
+    return n
+
+
+def run_case(agent, results, scenario, table, client, reps, hosts, workdir, ranges=None):
+    commands = client_commands(client, table, hosts, reps, workdir, ranges)
+    m = measure(agent, commands)
+    m["varbinds"] = count_varbinds(client, commands, m, workdir)
+    expected = TABLES[table]["varbinds"] * len(hosts)
+    if m["failures"] or m["varbinds"] != expected:
+        raise RuntimeError(f"{scenario} {table} {client} r={reps} n={len(hosts)}: "
+                           f"{m['varbinds']} varbinds, expected {expected}; {m['failures']}")
+    m.update(scenario=scenario, table=table, client=client, reps=reps,
+             concurrency=len(hosts), ranges=ranges or 0)
+    if m["summaries"]:
+        m["wireline_bytes"] = sum(s.get("wireline_bytes", 0) for s in m["summaries"])
+        m["largest_response_bytes"] = max(s.get("largest_response_bytes", 0)
+                                          for s in m["summaries"])
+    del m["summaries"]
+    results.append(m)
+    log(f"{scenario:6} {table:6} {client:12} r={reps:<2} n={len(hosts):<2} ranges={ranges or 0:<2} "
+        f"wall {m['wall_s']:6.2f}s cpu {m['cpu_s']:6.2f}s "
+        f"{m['cpu_s'] * 1e6 / m['varbinds']:5.2f} us/vb  rss {m['peak_rss_kib'] / 1024:7.1f} MiB  "
+        f"agent {m['agent_cpu_s']:5.2f}s")
+
+
+def median(rows, key):
+    return statistics.median(r[key] for r in rows)
+
+
+def summarize(results, meta):
+    groups = {}
+    for r in results:
+        k = (r["scenario"], r["table"], r["reps"], r["concurrency"], r["ranges"], r["client"])
+        groups.setdefault(k, []).append(r)
+    lines = [f"Machine: {meta['machine']}; {meta['date']}; runs per figure: {meta['runs']}; "
+             f"command: `{meta['command']}`", ""]
+    header = ("| scenario | table | max-reps | walks at once | client | varbinds/run | "
+              "wall (median) | varbinds/s | client CPU µs/varbind (= s per M varbinds) | "
+              "peak RSS | client's share of client + agent CPU | agent CPU µs/varbind |")
+    lines += [header, "|" + "---|" * (header.count("|") - 1)]
+    rows = []
+    for (scenario, table, reps, conc, ranges, client), rs in sorted(
+            groups.items(), key=lambda kv: (["single", "conc", "memory"].index(kv[0][0]),
+                                            kv[0][1], kv[0][2], kv[0][3], kv[0][4],
+                                            ALL_CLIENTS.index(kv[0][5]))):
+        vb = rs[0]["varbinds"]
+        wall, cpu, agent = median(rs, "wall_s"), median(rs, "cpu_s"), median(rs, "agent_cpu_s")
+        rss = median(rs, "peak_rss_kib") / 1024
+        row = {"scenario": scenario, "table": table, "reps": reps, "concurrency": conc,
+               "ranges": ranges, "client": client, "varbinds": vb, "wall_s": wall,
+               "varbinds_per_s": vb / wall, "cpu_us_per_varbind": cpu * 1e6 / vb,
+               "peak_rss_mib": rss, "cpu_share": cpu / (cpu + agent) if cpu + agent else 0,
+               "agent_us_per_varbind": agent * 1e6 / vb, "runs": len(rs),
+               "wireline_mib": rs[0].get("wireline_bytes", 0) / 2**20,
+               "largest_response_mib": rs[0].get("largest_response_bytes", 0) / 2**20}
+        rows.append(row)
+        label = scenario
+        if scenario == "memory":
+            label = "memory: 16 column roots, " + (f"{ranges} ranges" if ranges else "one response")
+        rss_text = f"{rss:.1f} MiB"
+        if client == "snmpbulkwalk" and conc > 1:
+            rss_text += f" each ({median(rs, 'rss_sum_kib') / 1024:.0f} MiB summed)"
+        lines.append(
+            f"| {label} | {table} | {reps} | {conc} | {client} | {vb:,} | {wall:.2f} s | "
+            f"{vb / wall / 1e3:,.0f} k | {cpu * 1e6 / vb:.3f} | "
+            f"{rss_text} | {row['cpu_share'] * 100:.0f} % | {agent * 1e6 / vb:.2f} |")
+    # Memory against the targets: peak RSS <= wireline bytes + 64 MiB; with 16 ranges <= 1/8.
+    mem = [r for r in rows if r["client"] == "lib" and r["table"] == "routes"
+           and r["concurrency"] == 1 and r["wireline_mib"]]
+    if mem:
+        lines += ["", "Memory of the 3.2 M-varbind route walk (library; medians):", "",
+                  "| walk | wireline bytes | largest response | peak RSS | "
+                  "peak RSS − wireline bytes | peak RSS ÷ (wireline + 64 MiB) |",
+                  "|---|---|---|---|---|---|"]
+        for r in mem:
+            what = (f"{r['scenario']}, max-reps {r['reps']}, " +
+                    (f"{r['ranges']} ranges" if r["ranges"] else "one response"))
+            lines.append(
+                f"| {what} | {r['wireline_mib']:.1f} MiB | {r['largest_response_mib']:.1f} MiB | "
+                f"{r['peak_rss_mib']:.1f} MiB | {r['peak_rss_mib'] - r['wireline_mib']:+.1f} MiB | "
+                f"{r['peak_rss_mib'] / (r['wireline_mib'] + 64):.3f} |")
+    # Ratios against the peers, per (scenario, table, reps, concurrency).
+    lines += ["", "Ratios (median figures): snmp-stream library against each peer.", "",
+              "| scenario | table | max-reps | walks at once | CPU/varbind: snmpbulkwalk ÷ lib | "
+              "CPU/varbind: snmp2 ÷ lib | CPU/varbind: snmp2-keep ÷ lib | "
+              "varbinds/s: lib ÷ best peer |",
+              "|---|---|---|---|---|---|---|---|"]
+    by_case = {}
+    for row in rows:
+        by_case.setdefault((row["scenario"], row["table"], row["reps"], row["concurrency"],
+                            row["ranges"]), {})[row["client"]] = row
+    for (scenario, table, reps, conc, ranges), cs in by_case.items():
+        lib = cs.get("lib")
+        if not lib or scenario == "memory":
+            continue
+        peers = [cs[c] for c in ("snmpbulkwalk", "snmp2", "snmp2-keep") if c in cs]
+        ratio = lambda c: (f"{cs[c]['cpu_us_per_varbind'] / lib['cpu_us_per_varbind']:.1f}×"
+                           if c in cs else "–")
+        best = max((p["varbinds_per_s"] for p in peers), default=0)
+        speed = f"{lib['varbinds_per_s'] / best:.2f}×" if best else "–"
+        lines.append(f"| {scenario} | {table} | {reps} | {conc} | {ratio('snmpbulkwalk')} | "
+                     f"{ratio('snmp2')} | {ratio('snmp2-keep')} | {speed} |")
+    return rows, "\n".join(lines) + "\n"
+
+
+def plot(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("matplotlib is not installed (pip install matplotlib): no plot")
+        return False
+    conc_rows = [r for r in rows if r["scenario"] in ("conc", "single") and r["table"] == "router"]
+    reps = max((r["reps"] for r in conc_rows if r["scenario"] == "conc"), default=None)
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
+    for client in ALL_CLIENTS:
+        pts = sorted((r["concurrency"], r["varbinds_per_s"]) for r in conc_rows
+                     if r["client"] == client and r["reps"] == reps)
+        if pts:
+            ax.plot([p[0] for p in pts], [p[1] / 1e6 for p in pts], marker="o",
+                    label=LABELS[client])
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("walks at once (simulated devices)")
+    ax.set_ylabel("million varbinds/s (median)")
+    ax.set_title(f"Walks of a 10,000-interface router, max-repetitions {reps}\n"
+                 "one simulator process on the same 2 cores")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--reps", default="10,25,50")
+    ap.add_argument("--routes-reps", default="50",
+                    help="max-repetitions for the 3.2 M-varbind route walk (slow at 10)")
+    ap.add_argument("--concurrency", default="1,8,64")
+    ap.add_argument("--conc-reps", type=int, default=50)
+    ap.add_argument("--scenarios", default="single,conc,memory")
+    ap.add_argument("--clients", default=",".join(ALL_CLIENTS))
+    ap.add_argument("--out", default=str(ROOT / "bench/results/latest"))
+    ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--summarize", action="store_true",
+                    help="measure nothing: write summary.md and the plot again from "
+                         "OUT/results.json")
+    a = ap.parse_args()
+    if a.summarize:
+        saved = json.loads((Path(a.out) / "results.json").read_text())
+        rows, md = summarize(saved["runs"], saved["meta"])
+        (Path(a.out) / "summary.md").write_text(md)
+        plot(rows, Path(a.out) / "throughput.png")
+        print(md)
+        return
+    reps_list = [int(x) for x in a.reps.split(",")]
+    routes_reps = [int(x) for x in a.routes_reps.split(",")]
+    conc_list = [int(x) for x in a.concurrency.split(",")]
+    scenarios = a.scenarios.split(",")
+    clients = a.clients.split(",")
+    for c in clients:
+        if c not in ALL_CLIENTS:
+            sys.exit(f"unknown client {c!r}; clients: {', '.join(ALL_CLIENTS)}")
+    if "snmpbulkwalk" in clients and not shutil.which("snmpbulkwalk"):
+        sys.exit("snmpbulkwalk not found: apt-get install snmp")
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not a.no_build:
+        build()
+
+    work = Path(tempfile.mkdtemp(prefix="snmp-stream-bench-"))
+    results = []
+    agent = None
+    try:
+        log("generating recordings")
+        subprocess.run([str(RELEASE / "bench-gen"), str(work / "data")], check=True)
+        log("starting the simulator")
+        agent = Agent(work / "data", max(conc_list))
+        hosts = agent.addrs
+        log(f"simulator serving on {len(hosts)} ports")
+        for run in range(1, a.runs + 1):
+            log(f"run {run} of {a.runs}")
+            if "single" in scenarios:
+                for table, table_reps in (("router", reps_list), ("routes", routes_reps)):
+                    for reps in table_reps:
+                        for client in clients:
+                            run_case(agent, results, "single", table, client, reps, hosts[:1], work)
+            if "conc" in scenarios:
+                for conc in conc_list:
+                    if conc == 1 and "single" in scenarios:
+                        continue  # the single-walk figures are the concurrency-1 point
+                    for client in clients:
+                        run_case(agent, results, "conc", "router", client, a.conc_reps,
+                                 hosts[:conc], work)
+            if "memory" in scenarios:
+                for ranges in (0, 16):
+                    run_case(agent, results, "memory", "routes", "lib", 50, hosts[:1], work,
+                             ranges=ranges)
+    finally:
+        if agent:
+            agent.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "runs": a.runs,
+            "machine": f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+                       f"Linux {platform.release()}",
+            "command": "bench/run.py " + " ".join(sys.argv[1:])}
+    # Concurrency 1 of the router table is the single-walk figure at the same reps.
+    for r in results:
+        if r["scenario"] == "single" and r["table"] == "router" and r["reps"] == a.conc_reps:
+            results.append({**r, "scenario": "conc"})
+    rows, md = summarize(results, meta)
+    (out / "results.json").write_text(json.dumps({"meta": meta, "runs": results,
+                                                  "medians": rows}, indent=1))
+    (out / "summary.md").write_text(md)
+    if "conc" in scenarios:
+        plot(rows, out / "throughput.png")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
