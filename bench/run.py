@@ -54,6 +54,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -77,6 +78,9 @@ LABELS = {"lib": "snmp-stream library", "cli": "snmp-stream CLI (-o FILE.wire)",
           "snmp2-keep": "snmp2 crate, keeping each varbind"}
 TIMEOUT_S = 5
 RETRIES = 1
+MEASURE_TIMEOUT_S = 600
+# The children's environment: RUST_LOG would override --quiet and measure logging.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
 
 
 def log(msg):
@@ -97,7 +101,7 @@ class Agent:
     def __init__(self, data, ports):
         self.proc = subprocess.Popen(
             [str(RELEASE / "snmp-stream"), "--quiet", "serve", str(data), "--ports", str(ports)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
         self.addrs = []
         communities = 0
         for line in self.proc.stdout:
@@ -108,7 +112,9 @@ class Agent:
                 if communities == len(TABLES):
                     break
         if communities < len(TABLES):
-            raise RuntimeError(f"the simulator did not start: {self.proc.stderr.read()}")
+            raise RuntimeError("the simulator did not start (run it by hand to see why)")
+        # Nothing more is read from it: drain its stdout so that it can never block.
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
 
     def cpu_seconds(self):
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -147,22 +153,32 @@ def client_commands(client, table, hosts, reps, workdir, ranges=None):
     raise ValueError(client)
 
 
-def measure(agent, commands):
+def measure(agent, commands, workdir):
     """Runs the commands at once; returns CPU, peak RSS, wall, agent CPU and their outputs."""
     cpu0 = agent.cpu_seconds()
     t0 = time.monotonic()
     procs = []
-    for argv, out_path in commands:
-        out = open(out_path, "wb") if out_path else subprocess.PIPE
-        procs.append((subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE), out_path, out))
+    for i, (argv, out_path) in enumerate(commands):
+        # Files, not pipes: a child can never block on a full pipe while another is read.
+        # A client without an output file of its own prints its JSON summary to stdout.
+        summary_path = None if out_path else workdir / f"stdout-{i}"
+        out = open(out_path or summary_path, "wb")
+        err = open(workdir / f"stderr-{i}", "wb+")
+        procs.append((subprocess.Popen(argv, stdout=out, stderr=err, env=CHILD_ENV),
+                      summary_path, out, err))
+    # A hung client must not hang the suite: kill whatever is left after the deadline.
+    deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: [
+        p.kill() for p, *_ in procs if p.returncode is None])
+    deadline.start()
     cpu, peak, rss_sum, failures, summaries = 0.0, 0, 0, [], []
-    for proc, out_path, out in procs:
-        stdout = proc.stdout.read() if proc.stdout else b""
-        stderr = proc.stderr.read()
+    for proc, summary_path, out, err in procs:
         _, status, ru = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
-        if out_path:
-            out.close()
+        out.close()
+        err.seek(0)
+        stderr = err.read()
+        err.close()
+        stdout = summary_path.read_bytes() if summary_path else b""
         cpu += ru.ru_utime + ru.ru_stime
         peak = max(peak, ru.ru_maxrss)
         rss_sum += ru.ru_maxrss
@@ -171,6 +187,7 @@ def measure(agent, commands):
         if stdout.strip():
             summaries.append(json.loads(stdout.decode().strip().splitlines()[-1]))
     wall = time.monotonic() - t0
+    deadline.cancel()
     agent_cpu = agent.cpu_seconds() - cpu0
     return {"cpu_s": cpu, "wall_s": wall, "peak_rss_kib": peak, "rss_sum_kib": rss_sum,
             "agent_cpu_s": agent_cpu, "failures": failures, "summaries": summaries}
@@ -199,7 +216,7 @@ def count_varbinds(client, commands, m, workdir):
 
 def run_case(agent, results, scenario, table, client, reps, hosts, workdir, ranges=None):
     commands = client_commands(client, table, hosts, reps, workdir, ranges)
-    m = measure(agent, commands)
+    m = measure(agent, commands, workdir)
     m["varbinds"] = count_varbinds(client, commands, m, workdir)
     expected = TABLES[table]["varbinds"] * len(hosts)
     if m["failures"] or m["varbinds"] != expected:
@@ -211,6 +228,10 @@ def run_case(agent, results, scenario, table, client, reps, hosts, workdir, rang
         m["wireline_bytes"] = sum(s.get("wireline_bytes", 0) for s in m["summaries"])
         m["largest_response_bytes"] = max(s.get("largest_response_bytes", 0)
                                           for s in m["summaries"])
+        # The library's own counters: responses, and retries (each a lost datagram's timeout).
+        for key in ("responses", "retries"):
+            if any(key in s for s in m["summaries"]):
+                m[key] = sum(s.get(key, 0) for s in m["summaries"])
     del m["summaries"]
     results.append(m)
     log(f"{scenario:6} {table:6} {client:12} r={reps:<2} n={len(hosts):<2} ranges={ranges or 0:<2} "

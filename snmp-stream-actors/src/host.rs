@@ -207,17 +207,6 @@ impl HostActor {
     }
 
     fn emit(&self, response: Response) {
-        let complete = response.status == Status::Complete;
-        // Counting parses the whole buffer (a tenth of a walk's CPU): only when it is logged.
-        let records = if !complete || tracing::enabled!(tracing::Level::DEBUG) {
-            response
-                .buffer
-                .read()
-                .map(|w| w.records().count())
-                .unwrap_or(0)
-        } else {
-            0
-        };
         let span = tracing::debug_span!(
             parent: &self.span,
             "request",
@@ -225,6 +214,18 @@ impl HostActor {
             range = ?response.range.as_ref().map(|r| r.to_string()),
         );
         let _enter = span.enter();
+        // Counting parses the whole buffer (several per cent of a walk's CPU): only when the
+        // line is logged (asked inside the span, so span-scoped filters count too).
+        let records =
+            if response.status != Status::Complete || tracing::enabled!(tracing::Level::DEBUG) {
+                response
+                    .buffer
+                    .read()
+                    .map(|w| w.records().count())
+                    .unwrap_or(0)
+            } else {
+                0
+            };
         match response.status {
             Status::Complete => tracing::debug!(records, "response complete"),
             _ => tracing::info!(

@@ -117,9 +117,14 @@ impl Transport {
 /// Receive buffer asked for a shared socket. Every host of the arbiter answers into it: 64
 /// GETBULK replies of 50 varbinds in flight are ~400 KiB, which overflowed Linux's default
 /// (212,992 bytes) while the arbiter was busy writing records, and each lost reply cost a
-/// whole timeout (measured: 23 retries in a 64-host walk). The kernel caps the request at
-/// `net.core.rmem_max` (4 MiB on Debian 12).
+/// whole timeout (measured: 23 retries in a 64-host walk). The kernel silently caps the request
+/// at `net.core.rmem_max`: 212,992 bytes on many distributions' kernels, 4 MiB on recent
+/// upstream ones; a socket left below the request logs one warning naming the sysctl.
 const RECV_BUFFER: usize = 4 << 20;
+
+/// Whether the capped-buffer warning has been logged (once per process).
+static SMALL_BUFFER_WARNED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 /// A non-blocking UDP socket bound to `addr`, with a receive buffer for many hosts.
 fn bind_shared(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
@@ -130,11 +135,23 @@ fn bind_shared(addr: SocketAddr) -> io::Result<std::net::UdpSocket> {
     }
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
+    let got = socket.recv_buffer_size().ok();
     tracing::debug!(
         local = ?socket.local_addr().ok().and_then(|a| a.as_socket()),
-        recv_buffer = socket.recv_buffer_size().ok(),
+        recv_buffer = got,
         "transport socket bound"
     );
+    // Linux reports twice what it granted; below the request means the sysctl capped it.
+    if got.is_some_and(|g| g < RECV_BUFFER)
+        && !SMALL_BUFFER_WARNED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        tracing::warn!(
+            granted = got,
+            asked = RECV_BUFFER,
+            "UDP receive buffer capped by the kernel: many hosts answering at once may \
+             overflow it and cost timeouts; raise it with `sysctl -w net.core.rmem_max=4194304`"
+        );
+    }
     Ok(socket.into())
 }
 

@@ -71,7 +71,8 @@ pub struct CollectArgs {
     /// Request-id to record with the data (any text), for reassembly downstream.
     #[arg(long, value_name = "TEXT")]
     pub req_id: Option<String>,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout. A wireline file gets one frame per response as
+    /// each arrives (arrival order); the other formats are written at the end, by host.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Output format [default: from the -o extension (.parquet, .csv, .txt, else wire);
@@ -235,14 +236,23 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
         hosts.push(host);
     }
 
+    // A wireline file is written as the responses arrive: create it first, so that an
+    // unwritable path fails before any device is asked.
+    let wire_file = match (format, &a.output) {
+        (OutFormat::Wire, Some(path)) => Some((
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            path,
+        )),
+        _ => None,
+    };
     let mut manager = SessionManager::builder(config)
         .start()
         .context("starting the collector")?;
     for r in requests {
         manager.add_request(r)?;
     }
-    if let (OutFormat::Wire, Some(path)) = (format, &a.output) {
-        return stream_wire(manager, path, hosts.len(), quiet);
+    if let Some((file, path)) = wire_file {
+        return stream_wire(manager, file, path, hosts.len(), quiet);
     }
     let mut responses: Vec<Response> = Vec::new();
     while let Some(batch) = manager.run() {
@@ -277,17 +287,18 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     })
 }
 
-/// A wireline file written as the responses arrive, one frame each, so that memory holds one
-/// response at a time rather than all of them (frames carry their host and range, so readers
-/// need no order; the other formats sort by host first).
+/// A wireline file written as the responses arrive, one frame each, so that memory holds the
+/// responses in flight rather than all of them. Frames come in arrival order (each carries its
+/// host and range, so readers need no order; the other formats sort by host first); a file
+/// cut short by a kill is still readable up to its last whole frame.
 fn stream_wire(
     mut manager: SessionManager,
+    file: File,
     path: &Path,
     hosts: usize,
     quiet: bool,
 ) -> anyhow::Result<Outcome> {
     let writing = || format!("writing {}", path.display());
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = WirelineFileWriter::new(io::BufWriter::new(file)).with_context(writing)?;
     let mut complete = true;
     while let Some(batch) = manager.run() {

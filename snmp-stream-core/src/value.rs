@@ -547,8 +547,24 @@ mod tests {
             Just(16_384),
             Just(u32::MAX)
         ];
-        (0u32..3, 0u32..40, proptest::collection::vec(arc, 0..8))
-            .prop_map(|(x, y, rest)| [vec![x, y], rest].concat())
+        // Under arcs 0 and 1 the second arc is below 40; under 2 it may be anything (a first
+        // content sub-identifier of 80 and up, several octets long).
+        let first_two = prop_oneof![
+            (0u32..2, 0u32..40).prop_map(|(x, y)| vec![x, y]),
+            prop_oneof![
+                0u32..4,
+                Just(39),
+                Just(40),
+                Just(47),
+                Just(48),
+                Just(127),
+                Just(128),
+                Just(u32::MAX - 80)
+            ]
+            .prop_map(|y| vec![2, y]),
+        ];
+        (first_two, proptest::collection::vec(arc, 0..8))
+            .prop_map(|(head, rest)| [head, rest].concat())
     }
 
     proptest! {

@@ -400,9 +400,9 @@ struct Head {
     root: usize,
     /// The OID to continue after.
     cursor: Oid,
-    /// The range's start as a full OID, and its BER content: varbinds before it are skipped
+    /// The BER content of the range's start as a full OID: varbinds before it are skipped
     /// (see `Head::new`).
-    start: Option<(Oid, Vec<u8>)>,
+    start: Option<Vec<u8>>,
     /// The range's stop as a full OID, and its BER content: the head ends past its subtree.
     stop: Option<(Oid, Vec<u8>)>,
     done: bool,
@@ -452,7 +452,7 @@ impl Head {
         Head {
             root: root_index,
             cursor,
-            start: start.map(with_content),
+            start: start.map(|o| with_content(o).1),
             stop: stop.map(with_content),
             done: false,
             rows: 0,
@@ -930,7 +930,7 @@ fn step(
             return Step::NonIncreasing;
         }
     }
-    if let Some((_, start_content)) = &h.start {
+    if let Some(start_content) = &h.start {
         if cmp_content(oid.as_bytes(), start_content) == std::cmp::Ordering::Less {
             return Step::Skip;
         }
