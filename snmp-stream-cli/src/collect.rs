@@ -273,12 +273,7 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     let records = output::write_responses(&responses, format, a.output.as_deref(), &mut out)?;
     out.flush()?;
     if let (Some(p), false) = (&a.output, quiet) {
-        let n = hosts.len();
-        let hosts = if n == 1 { "host" } else { "hosts" };
-        eprintln!(
-            "wrote {records} varbinds from {n} {hosts} to {}",
-            p.display()
-        );
+        report_written(records, hosts.len(), p);
     }
     Ok(if responses.iter().all(|r| r.status == Status::Complete) {
         Outcome::Ok
@@ -317,17 +312,22 @@ fn stream_wire(
     let records = manager.stats().varbinds;
     drop(manager);
     if !quiet {
-        let noun = if hosts == 1 { "host" } else { "hosts" };
-        eprintln!(
-            "wrote {records} varbinds from {hosts} {noun} to {}",
-            path.display()
-        );
+        report_written(records, hosts, path);
     }
     Ok(if complete {
         Outcome::Ok
     } else {
         Outcome::Incomplete
     })
+}
+
+/// The stderr line saying what was written where.
+fn report_written(records: impl std::fmt::Display, hosts: usize, path: &Path) {
+    let noun = if hosts == 1 { "host" } else { "hosts" };
+    eprintln!(
+        "wrote {records} varbinds from {hosts} {noun} to {}",
+        path.display()
+    );
 }
 
 /// One stderr line per response that is not complete: host, status, first error.

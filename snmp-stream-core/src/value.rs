@@ -381,8 +381,8 @@ pub(crate) fn cmp_content(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
         .iter()
         .rposition(|&x| x & 0x80 == 0)
         .map_or(0, |i| i + 1);
-    let mut x = RawSubIds(&a[start..]);
-    let mut y = RawSubIds(&b[start..]);
+    let mut x = RawSubIds::new(&a[start..]);
+    let mut y = RawSubIds::new(&b[start..]);
     loop {
         match (x.next(), y.next()) {
             (Some(u), Some(v)) if u == v => {}
@@ -415,22 +415,24 @@ fn common_prefix_len(a: &[u8], b: &[u8]) -> usize {
 }
 
 /// Raw sub-identifiers of BER content (the first not split into its two arcs).
-struct RawSubIds<'a>(&'a [u8]);
+struct RawSubIds<'a>(BerOidIter<'a>);
+
+impl<'a> RawSubIds<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        // Past the first-arc split: `next_raw` reads every sub-identifier as it stands.
+        RawSubIds(BerOidIter {
+            bytes,
+            second: Some(None),
+        })
+    }
+}
 
 impl Iterator for RawSubIds<'_> {
     type Item = u64;
 
     #[inline]
     fn next(&mut self) -> Option<u64> {
-        let mut acc: u64 = 0;
-        for (i, &b) in self.0.iter().enumerate() {
-            acc = (acc << 7) | u64::from(b & 0x7f);
-            if b & 0x80 == 0 {
-                self.0 = &self.0[i + 1..];
-                return Some(acc);
-            }
-        }
-        None
+        self.0.next_raw()
     }
 }
 
