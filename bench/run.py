@@ -32,13 +32,18 @@ Scenarios:
   memory   the 3.2 M-varbind route table with the library, its 16 columns as roots: one
            response vs 16 ranges (by the destination's first octet), each response dropped
            once counted; peak RSS against the wireline bytes
+  fleet    --fleet-targets simulated access switches (24 interfaces: system + ifTable +
+           ifXTable, 992 varbinds each), at most --fleet-sessions walked at once, every client
+           started with the default descriptor limit (RLIMIT_NOFILE 1024); the peak of the
+           client's open descriptors is sampled from /proc. snmpbulkwalk is left out: a
+           process per target (10,000 of them) measures process start-up, not walking.
 
 Writes OUT/results.json (every run), OUT/summary.md (the medians, as BENCHMARKS.md quotes
 them) and OUT/throughput.png (varbinds/s vs concurrency; needs matplotlib).
 
 usage: bench/run.py [--runs 5] [--reps 10,25,50] [--routes-reps 50] [--concurrency 1,8,64]
-                    [--conc-reps 50]
-                    [--scenarios single,conc,memory]
+                    [--conc-reps 50] [--fleet-targets 10000] [--fleet-sessions 1000]
+                    [--scenarios single,conc,memory,fleet]
                     [--clients lib,cli,snmpbulkwalk,snmp2,snmp2-keep]
                     [--out bench/results/latest] [--no-build] [--summarize]
 """
@@ -48,6 +53,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -69,7 +75,10 @@ TABLES = {
                "what": "ipCidrRouteTable, 200,000 routes x 16 columns"},
     "router": {"community": "router", "oid": "1.3.6.1.2.1", "varbinds": 410_008,
                "what": "system + ifNumber + ifTable + ifXTable, 10,000 interfaces"},
+    "edge": {"community": "edge", "oid": "1.3.6.1.2.1", "varbinds": 992,
+             "what": "system + ifNumber + ifTable + ifXTable, 24 interfaces"},
 }
+SCENARIOS = ["single", "conc", "memory", "fleet"]
 ROUTE_COLUMNS = [f"1.3.6.1.2.1.4.24.4.1.{c}" for c in range(1, 17)]
 ALL_CLIENTS = ["lib", "cli", "snmpbulkwalk", "snmp2", "snmp2-keep"]
 LABELS = {"lib": "snmp-stream library", "cli": "snmp-stream CLI (-o FILE.wire)",
@@ -79,6 +88,9 @@ LABELS = {"lib": "snmp-stream library", "cli": "snmp-stream CLI (-o FILE.wire)",
 TIMEOUT_S = 5
 RETRIES = 1
 MEASURE_TIMEOUT_S = 600
+# The descriptor limit most systems give a process (DESIGN.md §9: 10,000 targets with 1,000
+# sessions at once within it).
+DEFAULT_FD_LIMIT = 1024
 # The children's environment: RUST_LOG would override --quiet and measure logging.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}
 
@@ -99,9 +111,18 @@ class Agent:
     """`snmp-stream serve DATA --ports N` in its own process."""
 
     def __init__(self, data, ports):
+        # A socket per simulated device: the agent (not the clients) needs more descriptors.
+        def more_fds():
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            want = ports + 256
+            if hard != resource.RLIM_INFINITY and hard < want:
+                hard = want  # root may raise it; otherwise the simulator says what failed
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
+
         self.proc = subprocess.Popen(
             [str(RELEASE / "snmp-stream"), "--quiet", "serve", str(data), "--ports", str(ports)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV,
+            preexec_fn=more_fds)
         self.addrs = []
         communities = 0
         for line in self.proc.stdout:
@@ -125,12 +146,14 @@ class Agent:
         self.proc.wait(timeout=10)
 
 
-def client_commands(client, table, hosts, reps, workdir, ranges=None):
+def client_commands(client, table, hosts, reps, workdir, ranges=None, sessions=None):
     """The processes one measurement runs: [(argv, stdout path or None)]."""
     t = TABLES[table]
     oids = ROUTE_COLUMNS if ranges is not None else [t["oid"]]
+    sessions = sessions or len(hosts)
     common = ["--community", t["community"], "--max-repetitions", str(reps),
-              "--timeout-ms", str(TIMEOUT_S * 1000), "--retries", str(RETRIES)]
+              "--timeout-ms", str(TIMEOUT_S * 1000), "--retries", str(RETRIES),
+              "--sessions", str(sessions)]
     oid_args = [a for o in oids for a in ("--oid", o)]
     if client == "lib":
         extra = ["--ranges", str(ranges)] if ranges else []  # 0 or None: one response
@@ -144,7 +167,7 @@ def client_commands(client, table, hosts, reps, workdir, ranges=None):
         out = workdir / "cli-out.wire"
         return [([str(RELEASE / "snmp-stream"), "--quiet", "walk", *hosts, "-c", t["community"],
                   "--max-repetitions", str(reps), "--max-varbinds", str(reps),
-                  "--sessions", str(len(hosts)), "-t", str(TIMEOUT_S), "-r", str(RETRIES),
+                  "--sessions", str(sessions), "-t", str(TIMEOUT_S), "-r", str(RETRIES),
                   "-o", str(out), *oids], None)]
     if client == "snmpbulkwalk":
         return [(["snmpbulkwalk", "-v2c", "-c", t["community"], f"-Cr{reps}", "-On",
@@ -153,8 +176,23 @@ def client_commands(client, table, hosts, reps, workdir, ranges=None):
     raise ValueError(client)
 
 
-def measure(agent, commands, workdir):
-    """Runs the commands at once; returns CPU, peak RSS, wall, agent CPU and their outputs."""
+def open_fds(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:  # it has ended
+        return 0
+
+
+def measure(agent, commands, workdir, fd_limit=None):
+    """Runs the commands at once; returns CPU, peak RSS, wall, agent CPU and their outputs.
+
+    With `fd_limit`, each client starts with that RLIMIT_NOFILE (soft) and the peak of its
+    open descriptors is sampled every 50 ms."""
+    limit_fds = None
+    if fd_limit:
+        def limit_fds():
+            _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, hard))
     cpu0 = agent.cpu_seconds()
     t0 = time.monotonic()
     procs = []
@@ -164,13 +202,21 @@ def measure(agent, commands, workdir):
         summary_path = None if out_path else workdir / f"stdout-{i}"
         out = open(out_path or summary_path, "wb")
         err = open(workdir / f"stderr-{i}", "wb+")
-        procs.append((subprocess.Popen(argv, stdout=out, stderr=err, env=CHILD_ENV),
+        procs.append((subprocess.Popen(argv, stdout=out, stderr=err, env=CHILD_ENV,
+                                       preexec_fn=limit_fds),
                       summary_path, out, err))
     # A hung client must not hang the suite: kill whatever is left after the deadline.
     deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: [
         p.kill() for p, *_ in procs if p.returncode is None])
     deadline.start()
-    cpu, peak, rss_sum, failures, summaries = 0.0, 0, 0, [], []
+    fds = {"peak": 0, "done": threading.Event()}
+    if fd_limit:
+        def sample():
+            while not fds["done"].wait(0.05):
+                fds["peak"] = max(fds["peak"], max(open_fds(p.pid) for p, *_ in procs))
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+    cpu, sys_cpu, peak, rss_sum, failures, summaries = 0.0, 0.0, 0, 0, [], []
     for proc, summary_path, out, err in procs:
         _, status, ru = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -180,6 +226,7 @@ def measure(agent, commands, workdir):
         err.close()
         stdout = summary_path.read_bytes() if summary_path else b""
         cpu += ru.ru_utime + ru.ru_stime
+        sys_cpu += ru.ru_stime
         peak = max(peak, ru.ru_maxrss)
         rss_sum += ru.ru_maxrss
         if proc.returncode != 0:
@@ -188,9 +235,14 @@ def measure(agent, commands, workdir):
             summaries.append(json.loads(stdout.decode().strip().splitlines()[-1]))
     wall = time.monotonic() - t0
     deadline.cancel()
+    fds["done"].set()
     agent_cpu = agent.cpu_seconds() - cpu0
-    return {"cpu_s": cpu, "wall_s": wall, "peak_rss_kib": peak, "rss_sum_kib": rss_sum,
-            "agent_cpu_s": agent_cpu, "failures": failures, "summaries": summaries}
+    m = {"cpu_s": cpu, "sys_s": sys_cpu, "wall_s": wall, "peak_rss_kib": peak, "rss_sum_kib": rss_sum,
+         "agent_cpu_s": agent_cpu, "failures": failures, "summaries": summaries}
+    if fd_limit:
+        sampler.join()
+        m.update(fd_limit=fd_limit, peak_fds=fds["peak"])
+    return m
 
 
 def count_varbinds(client, commands, m, workdir):
@@ -214,16 +266,17 @@ def count_varbinds(client, commands, m, workdir):
     return n
 
 
-def run_case(agent, results, scenario, table, client, reps, hosts, workdir, ranges=None):
-    commands = client_commands(client, table, hosts, reps, workdir, ranges)
-    m = measure(agent, commands, workdir)
+def run_case(agent, results, scenario, table, client, reps, hosts, workdir, ranges=None,
+             sessions=None, fd_limit=None):
+    commands = client_commands(client, table, hosts, reps, workdir, ranges, sessions)
+    m = measure(agent, commands, workdir, fd_limit)
     m["varbinds"] = count_varbinds(client, commands, m, workdir)
     expected = TABLES[table]["varbinds"] * len(hosts)
     if m["failures"] or m["varbinds"] != expected:
         raise RuntimeError(f"{scenario} {table} {client} r={reps} n={len(hosts)}: "
                            f"{m['varbinds']} varbinds, expected {expected}; {m['failures']}")
     m.update(scenario=scenario, table=table, client=client, reps=reps,
-             concurrency=len(hosts), ranges=ranges or 0)
+             concurrency=sessions or len(hosts), targets=len(hosts), ranges=ranges or 0)
     if m["summaries"]:
         m["wireline_bytes"] = sum(s.get("wireline_bytes", 0) for s in m["summaries"])
         m["largest_response_bytes"] = max(s.get("largest_response_bytes", 0)
@@ -234,10 +287,11 @@ def run_case(agent, results, scenario, table, client, reps, hosts, workdir, rang
                 m[key] = sum(s.get(key, 0) for s in m["summaries"])
     del m["summaries"]
     results.append(m)
+    fd_text = f" fds {m['peak_fds']}/{m['fd_limit']}" if fd_limit else ""
     log(f"{scenario:6} {table:6} {client:12} r={reps:<2} n={len(hosts):<2} ranges={ranges or 0:<2} "
         f"wall {m['wall_s']:6.2f}s cpu {m['cpu_s']:6.2f}s "
         f"{m['cpu_s'] * 1e6 / m['varbinds']:5.2f} us/vb  rss {m['peak_rss_kib'] / 1024:7.1f} MiB  "
-        f"agent {m['agent_cpu_s']:5.2f}s")
+        f"agent {m['agent_cpu_s']:5.2f}s{fd_text}")
 
 
 def median(rows, key):
@@ -253,33 +307,43 @@ def summarize(results, meta):
              f"command: `{meta['command']}`", ""]
     header = ("| scenario | table | max-reps | walks at once | client | varbinds/run | "
               "wall (median) | varbinds/s | client CPU µs/varbind (= s per M varbinds) | "
+              "of which kernel (sys) | "
               "peak RSS | client's share of client + agent CPU | agent CPU µs/varbind |")
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
     rows = []
     for (scenario, table, reps, conc, ranges, client), rs in sorted(
-            groups.items(), key=lambda kv: (["single", "conc", "memory"].index(kv[0][0]),
+            groups.items(), key=lambda kv: (SCENARIOS.index(kv[0][0]),
                                             kv[0][1], kv[0][2], kv[0][3], kv[0][4],
                                             ALL_CLIENTS.index(kv[0][5]))):
         vb = rs[0]["varbinds"]
         wall, cpu, agent = median(rs, "wall_s"), median(rs, "cpu_s"), median(rs, "agent_cpu_s")
         rss = median(rs, "peak_rss_kib") / 1024
+        # Runs recorded before the split was kept have no sys_s.
+        sys_cpu = median(rs, "sys_s") if all("sys_s" in r for r in rs) else None
         row = {"scenario": scenario, "table": table, "reps": reps, "concurrency": conc,
                "ranges": ranges, "client": client, "varbinds": vb, "wall_s": wall,
                "varbinds_per_s": vb / wall, "cpu_us_per_varbind": cpu * 1e6 / vb,
+               "sys_us_per_varbind": sys_cpu * 1e6 / vb if sys_cpu is not None else None,
                "peak_rss_mib": rss, "cpu_share": cpu / (cpu + agent) if cpu + agent else 0,
                "agent_us_per_varbind": agent * 1e6 / vb, "runs": len(rs),
                "wireline_mib": rs[0].get("wireline_bytes", 0) / 2**20,
-               "largest_response_mib": rs[0].get("largest_response_bytes", 0) / 2**20}
+               "largest_response_mib": rs[0].get("largest_response_bytes", 0) / 2**20,
+               "targets": rs[0].get("targets", conc),
+               "peak_fds": max(r.get("peak_fds", 0) for r in rs),
+               "fd_limit": rs[0].get("fd_limit", 0)}
         rows.append(row)
         label = scenario
         if scenario == "memory":
             label = "memory: 16 column roots, " + (f"{ranges} ranges" if ranges else "one response")
+        elif scenario == "fleet":
+            label = f"fleet: {row['targets']:,} targets"
         rss_text = f"{rss:.1f} MiB"
         if client == "snmpbulkwalk" and conc > 1:
             rss_text += f" each ({median(rs, 'rss_sum_kib') / 1024:.0f} MiB summed)"
         lines.append(
             f"| {label} | {table} | {reps} | {conc} | {client} | {vb:,} | {wall:.2f} s | "
             f"{vb / wall / 1e3:,.0f} k | {cpu * 1e6 / vb:.3f} | "
+            f"{'–' if sys_cpu is None else f'{sys_cpu * 1e6 / vb:.3f}'} | "
             f"{rss_text} | {row['cpu_share'] * 100:.0f} % | {agent * 1e6 / vb:.2f} |")
     # Memory against the targets: peak RSS <= wireline bytes + 64 MiB; with 16 ranges <= 1/8.
     mem = [r for r in rows if r["client"] == "lib" and r["table"] == "routes"
@@ -296,6 +360,19 @@ def summarize(results, meta):
                 f"| {what} | {r['wireline_mib']:.1f} MiB | {r['largest_response_mib']:.1f} MiB | "
                 f"{r['peak_rss_mib']:.1f} MiB | {r['peak_rss_mib'] - r['wireline_mib']:+.1f} MiB | "
                 f"{r['peak_rss_mib'] / (r['wireline_mib'] + 64):.3f} |")
+    fleet = [r for r in rows if r["scenario"] == "fleet"]
+    if fleet:
+        lines += ["", "The fleet: every target walked once, each client started with "
+                  "RLIMIT_NOFILE = the fd limit; its open descriptors sampled every 50 ms "
+                  "(the highest sample of all runs):", "",
+                  "| client | targets | at once | fd limit | peak open fds | wall (median) | "
+                  "varbinds/s | client CPU µs/varbind | peak RSS |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in fleet:
+            lines.append(
+                f"| {r['client']} | {r['targets']:,} | {r['concurrency']:,} | {r['fd_limit']} | "
+                f"{r['peak_fds']} | {r['wall_s']:.2f} s | {r['varbinds_per_s'] / 1e3:,.0f} k | "
+                f"{r['cpu_us_per_varbind']:.3f} | {r['peak_rss_mib']:.1f} MiB |")
     # Ratios against the peers, per (scenario, table, reps, concurrency).
     lines += ["", "Ratios (median figures): snmp-stream library against each peer.", "",
               "| scenario | table | max-reps | walks at once | CPU/varbind: snmpbulkwalk ÷ lib | "
@@ -357,7 +434,9 @@ def main():
                     help="max-repetitions for the 3.2 M-varbind route walk (slow at 10)")
     ap.add_argument("--concurrency", default="1,8,64")
     ap.add_argument("--conc-reps", type=int, default=50)
-    ap.add_argument("--scenarios", default="single,conc,memory")
+    ap.add_argument("--fleet-targets", type=int, default=10_000)
+    ap.add_argument("--fleet-sessions", type=int, default=1_000)
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
     ap.add_argument("--clients", default=",".join(ALL_CLIENTS))
     ap.add_argument("--out", default=str(ROOT / "bench/results/latest"))
     ap.add_argument("--no-build", action="store_true")
@@ -376,6 +455,9 @@ def main():
     routes_reps = [int(x) for x in a.routes_reps.split(",")]
     conc_list = [int(x) for x in a.concurrency.split(",")]
     scenarios = a.scenarios.split(",")
+    for sc in scenarios:
+        if sc not in SCENARIOS:
+            sys.exit(f"unknown scenario {sc!r}; scenarios: {', '.join(SCENARIOS)}")
     clients = a.clients.split(",")
     for c in clients:
         if c not in ALL_CLIENTS:
@@ -394,7 +476,8 @@ def main():
         log("generating recordings")
         subprocess.run([str(RELEASE / "bench-gen"), str(work / "data")], check=True)
         log("starting the simulator")
-        agent = Agent(work / "data", max(conc_list))
+        agent = Agent(work / "data", max(conc_list + ([a.fleet_targets] if "fleet" in scenarios
+                                                       else [])))
         hosts = agent.addrs
         log(f"simulator serving on {len(hosts)} ports")
         for run in range(1, a.runs + 1):
@@ -415,6 +498,13 @@ def main():
                 for ranges in (0, 16):
                     run_case(agent, results, "memory", "routes", "lib", 50, hosts[:1], work,
                              ranges=ranges)
+            if "fleet" in scenarios:
+                for client in clients:
+                    if client == "snmpbulkwalk":
+                        continue  # a process per target: see the scenario's description
+                    run_case(agent, results, "fleet", "edge", client, a.conc_reps,
+                             hosts[:a.fleet_targets], work, sessions=a.fleet_sessions,
+                             fd_limit=DEFAULT_FD_LIMIT)
     finally:
         if agent:
             agent.stop()

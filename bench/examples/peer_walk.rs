@@ -3,8 +3,11 @@
 //! once. Prints one JSON summary line; exit 1 if any host failed.
 //!
 //! Usage: `peer_walk [--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R]
-//! [--threads T] [--keep] --oid OID [--oid OID ...] HOST:PORT [HOST:PORT ...]`
-//! (defaults: N 10, C public, MS 5000, R 1, T 1).
+//! [--threads T] [--sessions S] [--keep] --oid OID [--oid OID ...] HOST:PORT [HOST:PORT ...]`
+//! (defaults: N 10, C public, MS 5000, R 1, T 1, S every host).
+//!
+//! `--sessions S` walks at most S hosts at once (a semaphore in front of the tasks), so at most
+//! S sockets are open.
 //!
 //! By default each varbind is decoded, checked and counted, then dropped with the datagram.
 //! `--keep` also copies each into owned values held until the host's walk ends — the
@@ -324,6 +327,11 @@ fn main() {
     .expect("tokio runtime");
 
     let (varbinds, checksum, ok, failed) = runtime.block_on(async {
+        let permits = Arc::new(tokio::sync::Semaphore::new(
+            args.sessions
+                .map_or(args.hosts.len(), |s| s as usize)
+                .max(1),
+        ));
         let tasks: Vec<_> = args
             .hosts
             .iter()
@@ -332,9 +340,13 @@ fn main() {
                 let seed = (i as i32)
                     .wrapping_mul(0x0100_0000)
                     .wrapping_add(std::process::id() as i32 & 0xffff);
+                let (args, roots, permits) = (args.clone(), roots.clone(), permits.clone());
                 (
                     host,
-                    tokio::spawn(walk_host(host, args.clone(), roots.clone(), seed)),
+                    tokio::spawn(async move {
+                        let _permit = permits.acquire_owned().await.expect("never closed");
+                        walk_host(host, args, roots, seed).await
+                    }),
                 )
             })
             .collect();

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 /// Command-line arguments common to the walking clients:
 /// `[--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R] [--ranges N] [--keep]
-/// [--verify] [--threads T] --oid OID... HOST:PORT...`.
+/// [--verify] [--threads T] [--sessions S] --oid OID... HOST:PORT...`.
 #[derive(Debug, Clone)]
 pub struct WalkArgs {
     /// GETBULK max-repetitions, and the most varbinds asked for in one response.
@@ -26,6 +26,8 @@ pub struct WalkArgs {
     /// Runtime threads: the peer client's (default 1, a current-thread runtime); the
     /// library's event-loop arbiters (default: the library's, one per core).
     pub threads: Option<usize>,
+    /// The most hosts walked at once (default: all of them).
+    pub sessions: Option<u32>,
     /// Root OIDs, dotted.
     pub oids: Vec<String>,
     /// Agents, `IP:PORT`.
@@ -44,6 +46,7 @@ impl WalkArgs {
             keep: false,
             verify: false,
             threads: None,
+            sessions: None,
             oids: Vec::new(),
             hosts: Vec::new(),
         };
@@ -59,6 +62,7 @@ impl WalkArgs {
                 "--keep" => out.keep = true,
                 "--verify" => out.verify = true,
                 "--threads" => out.threads = Some(number(&arg, &value(&arg)?)?),
+                "--sessions" => out.sessions = Some(number(&arg, &value(&arg)?)?),
                 "--oid" => out.oids.push(value(&arg)?),
                 flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
                 host => out.hosts.push(
@@ -70,8 +74,8 @@ impl WalkArgs {
         if out.oids.is_empty() || out.hosts.is_empty() {
             return Err("give at least one --oid OID and one HOST:PORT".into());
         }
-        if out.max_repetitions == 0 || out.threads == Some(0) {
-            return Err("--max-repetitions and --threads must be at least 1".into());
+        if out.max_repetitions == 0 || out.threads == Some(0) || out.sessions == Some(0) {
+            return Err("--max-repetitions, --threads and --sessions must be at least 1".into());
         }
         Ok(out)
     }
@@ -136,7 +140,8 @@ mod tests {
     fn parses_every_flag() {
         let a = parse(
             "--max-repetitions 50 --community routes --timeout-ms 200 --retries 0 --ranges 16 \
-             --keep --verify --threads 3 --oid 1.3.6 --oid 1.3.7 127.0.0.1:161 [::1]:1161",
+             --keep --verify --threads 3 --sessions 7 --oid 1.3.6 --oid 1.3.7 127.0.0.1:161 \
+             [::1]:1161",
         )
         .unwrap();
         assert_eq!(a.max_repetitions, 50);
@@ -145,6 +150,7 @@ mod tests {
             (a.timeout_ms, a.retries, a.ranges, a.keep),
             (200, 0, 16, true)
         );
+        assert_eq!((a.verify, a.threads, a.sessions), (true, Some(3), Some(7)));
         assert_eq!(a.oids, ["1.3.6", "1.3.7"]);
         assert_eq!(a.hosts.len(), 2);
     }
@@ -168,6 +174,7 @@ mod tests {
         );
         assert!(parse("--oid").unwrap_err().contains("needs a value"));
         assert!(parse("--oid 1.3 --max-repetitions 0 127.0.0.1:1").is_err());
+        assert!(parse("--oid 1.3 --sessions 0 127.0.0.1:1").is_err());
     }
 
     #[test]

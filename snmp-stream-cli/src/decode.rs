@@ -9,6 +9,7 @@ use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::wireline::file::frames;
 use snmp_stream_decode::{decode_file, files_to_parquet, table_frame};
 
+use crate::Outcome;
 use crate::output::print_frame;
 
 /// What `decode` prints.
@@ -22,31 +23,29 @@ pub enum Format {
     Csv,
 }
 
-/// Runs `decode`.
-pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow::Result<()> {
+/// Runs `decode`. A file that ends inside a frame (a collection cut short, a copy still being
+/// written) is decoded up to its last complete frame, named on stderr, and makes the outcome
+/// [`Outcome::Incomplete`] (exit 1), as a partial collection does.
+pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow::Result<Outcome> {
     if let Some(out) = output {
         if format != Format::Long {
             bail!("-o writes the long frame as parquet; --format {format:?} prints to stdout");
         }
         let (rows, truncated) = files_to_parquet(files, &out)?;
-        for (path, t) in truncated {
-            eprintln!(
-                "snmp-stream: {}: {t} (the complete frames before it were kept)",
-                path.display()
-            );
+        for (path, t) in &truncated {
+            report_truncated(path, t);
         }
         eprintln!("wrote {rows} records to {}", out.display());
-        return Ok(());
+        return Ok(outcome(truncated.is_empty()));
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut first = true;
+    let mut whole = true;
     for path in files {
         let decoded = decode_file(path)?;
-        if let Some(t) = decoded.truncated {
-            eprintln!(
-                "snmp-stream: {}: {t} (the complete frames before it were kept)",
-                path.display()
-            );
+        if let Some(t) = &decoded.truncated {
+            report_truncated(path, t);
+            whole = false;
         }
         match format {
             Format::Long => print_frame(&mut out, &decoded.records, false, false)?,
@@ -81,5 +80,20 @@ pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow
         first = false;
     }
     out.flush()?;
-    Ok(())
+    Ok(outcome(whole))
+}
+
+fn report_truncated(path: &std::path::Path, t: &impl std::fmt::Display) {
+    eprintln!(
+        "snmp-stream: {}: {t} (the complete frames before it were kept)",
+        path.display()
+    );
+}
+
+fn outcome(whole: bool) -> Outcome {
+    if whole {
+        Outcome::Ok
+    } else {
+        Outcome::Incomplete
+    }
 }

@@ -70,8 +70,8 @@ macro_rules! with_settings {
             version: Option<Spanned<String>>,
             retries: Option<u32>,
             timeout: Option<Spanned<f64>>,
-            max_varbinds: Option<u32>,
-            max_repetitions: Option<u32>,
+            max_varbinds: Option<Spanned<u32>>,
+            max_repetitions: Option<Spanned<u32>>,
             deadline: Option<Spanned<f64>>,
         }
 
@@ -82,8 +82,8 @@ macro_rules! with_settings {
                     version: self.version.as_ref(),
                     retries: self.retries,
                     timeout: self.timeout.as_ref(),
-                    max_varbinds: self.max_varbinds,
-                    max_repetitions: self.max_repetitions,
+                    max_varbinds: self.max_varbinds.as_ref(),
+                    max_repetitions: self.max_repetitions.as_ref(),
                     deadline: self.deadline.as_ref(),
                 }
             }
@@ -163,8 +163,8 @@ struct Settings<'a> {
     version: Option<&'a Spanned<String>>,
     retries: Option<u32>,
     timeout: Option<&'a Spanned<f64>>,
-    max_varbinds: Option<u32>,
-    max_repetitions: Option<u32>,
+    max_varbinds: Option<&'a Spanned<u32>>,
+    max_repetitions: Option<&'a Spanned<u32>>,
     deadline: Option<&'a Spanned<f64>>,
 }
 
@@ -234,11 +234,16 @@ impl Effective {
         if let Some(t) = s.timeout {
             o.timeout = Some(seconds("timeout", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
         }
+        // Zero would be refused later by the config, without a line: refuse it here.
+        let at_least_one = |name: &str, n: &Spanned<u32>| match *n.get_ref() {
+            0 => Err(src.err(n.span(), format_args!("`{name}` must be at least 1"))),
+            n => Ok(n),
+        };
         if let Some(n) = s.max_varbinds {
-            o.max_response_var_binds_per_pdu = Some(n);
+            o.max_response_var_binds_per_pdu = Some(at_least_one("max_varbinds", n)?);
         }
         if let Some(n) = s.max_repetitions {
-            o.max_repetitions = Some(Some(n));
+            o.max_repetitions = Some(Some(at_least_one("max_repetitions", n)?));
         }
         if let Some(t) = s.deadline {
             o.host_deadline = Some(Some(
@@ -833,6 +838,18 @@ oids = ["sysDescr.0"]
         );
         let e = err("hosts = [\"h\", \"bad host\"]\n[[group]]\noids = [\"ifTable\"]\n");
         assert!(e.contains("line 1: bad host `bad host`"), "{e}");
+        let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nmax_varbinds = 0\n");
+        assert!(
+            e.contains("job.toml line 4: `max_varbinds` must be at least 1"),
+            "{e}"
+        );
+        let e = err(
+            "hosts = [{ host = \"h\", max_repetitions = 0 }]\n[[group]]\noids = [\"ifTable\"]\n",
+        );
+        assert!(
+            e.contains("job.toml line 1: `max_repetitions` must be at least 1"),
+            "{e}"
+        );
         let e = err("timeout = 0\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
         assert!(e.contains("line 1: timeout must be a positive"), "{e}");
         let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nranges = [\"9:1\"]\n");

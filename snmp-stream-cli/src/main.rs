@@ -100,7 +100,10 @@ Examples:
   snmp-stream decode walk.wire                     # the records, tab-separated
   snmp-stream decode --format table walk.wire      # one row per index (a WALK of a table)
   snmp-stream decode --format csv *.wire > all.csv
-  snmp-stream decode -o all.parquet *.wire         # many files, one parquet dataset";
+  snmp-stream decode -o all.parquet *.wire         # many files, one parquet dataset
+
+A file that ends inside a frame (a collection cut short) is decoded up to its last complete
+frame and named on stderr; the exit status is then 1.";
 
 const SERVE_HELP: &str = "\
 Examples:
@@ -277,7 +280,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             files,
             output,
             format,
-        } => decode::run(&files, output, format).map(|()| Outcome::Ok),
+        } => decode::run(&files, output, format),
         Command::Serve {
             data_dir,
             listen,

@@ -270,6 +270,56 @@ fn walk_streams_a_wire_file_of_every_host_and_range() {
 }
 
 #[test]
+fn decode_of_a_cut_file_keeps_its_whole_frames_and_exits_1() {
+    // Two frames (one per range), then the file cut inside the second: the first frame's
+    // record is decoded, the file named, and the exit status says the data is partial.
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let wire = dir.path().join("cut.wire");
+    let (code, _, err) = run(&[
+        "walk",
+        &host,
+        "-c",
+        COMMUNITY,
+        IF_DESCR,
+        "--range",
+        ":1",
+        "--range",
+        "2:",
+        "-o",
+        wire.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bytes = std::fs::read(&wire).unwrap();
+    std::fs::write(&wire, &bytes[..bytes.len() - 5]).unwrap();
+
+    let (code, out, err) = run(&["decode", wire.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains(IF_DESCR)).count(),
+        1,
+        "{out}"
+    );
+    assert!(err.contains("cut.wire") && err.contains("kept"), "{err}");
+
+    let pq = dir.path().join("cut.parquet");
+    let (code, _, err) = run(&["decode", wire.to_str().unwrap(), "-o", pq.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("wrote 1 records"), "{err}");
+
+    // The whole file decodes with exit 0.
+    std::fs::write(&wire, &bytes).unwrap();
+    let (code, out, err) = run(&["decode", wire.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains(IF_DESCR)).count(),
+        2,
+        "{out}"
+    );
+}
+
+#[test]
 fn walk_writes_csv_parquet_and_wire() {
     let sim = simulator(1);
     let host = sim.addrs()[0].to_string();

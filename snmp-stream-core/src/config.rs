@@ -87,7 +87,8 @@ pub struct ConfigOverrides {
     pub backoff: Option<Backoff>,
     /// Policy for non-increasing OIDs.
     pub non_increasing: Option<NonIncreasingPolicy>,
-    /// Requests (or range partitions) of one host in flight at once.
+    /// Requests (or range partitions) of one host in flight at once. As a request's
+    /// override: how many PDUs to its host may be in flight when one of its own is sent.
     pub max_in_flight_per_host: Option<u32>,
 }
 

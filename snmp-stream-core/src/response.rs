@@ -46,7 +46,7 @@ impl fmt::Display for Status {
 #[non_exhaustive]
 pub enum CollectError {
     /// No reply after every attempt.
-    #[error("no reply after {attempts} attempts")]
+    #[error("no reply after {attempts} attempt{}", if *attempts == 1 { "" } else { "s" })]
     Timeout {
         /// Transmissions made (retries + 1).
         attempts: u32,
@@ -150,5 +150,12 @@ mod tests {
             e.to_string(),
             "agent error noSuchName (2) at varbind 1 (1.3.6.1.2.1.1.9.0)"
         );
+    }
+
+    #[test]
+    fn timeouts_count_attempts_in_words() {
+        let t = |attempts| CollectError::Timeout { attempts }.to_string();
+        assert_eq!(t(1), "no reply after 1 attempt");
+        assert_eq!(t(3), "no reply after 3 attempts");
     }
 }

@@ -920,3 +920,29 @@ fn a_request_deadline_override_limits_the_host() {
     assert_eq!(r.errors[0].error, CollectError::DeadlineExceeded);
     assert_eq!(took, Duration::from_millis(2500));
 }
+
+#[test]
+fn a_request_in_flight_override_sets_how_many_pdus_it_keeps_in_flight() {
+    // Four range partitions; the collector allows 1 PDU in flight per host, the request 3
+    // (and the other way round). The override used to be ignored.
+    #[allow(clippy::disallowed_methods)] // the virtual clock's origin
+    let t0 = Instant::now();
+    let in_flight_at_start = |collector: u32, request: u32| {
+        let mut session = Session::new(config(|c| c.max_in_flight_per_host(collector)), t0, 0, 1);
+        let request = Request::walk(
+            host(),
+            Community::v2c("public"),
+            vec![oid("1.3.6.1.2.1.2.2.1.2")],
+        )
+        .ranges(IndexRange::split_by_first_arc(4, 255))
+        .config(ConfigOverrides::new().max_in_flight_per_host(request))
+        .build()
+        .unwrap();
+        session.add_request(Arc::new(request)).unwrap();
+        let mut buf = Vec::new();
+        std::iter::from_fn(|| session.poll_transmit(t0, &mut buf)).count()
+    };
+    assert_eq!(in_flight_at_start(1, 3), 3);
+    assert_eq!(in_flight_at_start(4, 1), 1);
+    assert_eq!(in_flight_at_start(4, 4), 4);
+}

@@ -5,7 +5,9 @@
 //!   1.3.6.1.2.1;
 //! - `routes.snmprec`: an ipCidrRouteTable of 200,000 routes, all 16 columns: 3,200,000
 //!   varbinds under 1.3.6.1.2.1.4.24.4, indexed dest.mask.tos.nexthop with destinations spread
-//!   over every first octet (so ranges split by the first index arc are even).
+//!   over every first octet (so ranges split by the first index arc are even);
+//! - `edge.snmprec`: the same router layout with 24 interfaces (an access switch, 992
+//!   varbinds): the device of the 10,000-target fleet scenario.
 //!
 //! Values are deterministic (a fixed-seed generator), so every run serves the same bytes.
 //!
@@ -35,6 +37,10 @@ fn main() {
                 "routes",
                 write_file(&dir.join("routes.snmprec"), |w| route_table(w, routes)),
             ),
+            (
+                "edge",
+                write_file(&dir.join("edge.snmprec"), |w| router(w, EDGE_INTERFACES)),
+            ),
         ] {
             println!("{name}: {} varbinds", lines?);
         }
@@ -45,6 +51,9 @@ fn main() {
         std::process::exit(2);
     }
 }
+
+/// Interfaces of the fleet scenario's device.
+const EDGE_INTERFACES: u32 = 24;
 
 fn count(arg: Option<String>, default: u32, name: &str) -> Result<u32, String> {
     match arg {

@@ -3,7 +3,8 @@
 //! `--keep`). Prints a JSON summary line; exit 1 if any host failed.
 //!
 //! Usage: `lib-walk [--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R]
-//! [--ranges N] [--keep] [--verify] [--threads ARBITERS] --oid OID... HOST:PORT...`
+//! [--ranges N] [--keep] [--verify] [--threads ARBITERS] [--sessions S] --oid OID... HOST:PORT...`
+//! (`--sessions`: the collector's `max_async_sessions`, default every host at once)
 //!
 //! The varbind count is the collector's (`CollectorStats::varbinds`, what its writers wrote);
 //! `--verify` also parses every record of every buffer and checks the two agree, which costs
@@ -45,7 +46,10 @@ fn run() -> Result<Summary, Box<dyn std::error::Error>> {
         .max_repetitions(args.max_repetitions)
         .timeout(Duration::from_millis(args.timeout_ms))
         .retries(args.retries)
-        .max_async_sessions(u32::try_from(args.hosts.len())?.max(1))
+        .max_async_sessions(match args.sessions {
+            Some(s) => s,
+            None => u32::try_from(args.hosts.len())?.max(1),
+        })
         .build()?;
     let mut builder = SessionManager::builder(config);
     if let Some(n) = args.threads {

@@ -168,13 +168,12 @@ impl Session {
             self.stats.retries += 1;
             return Some(Transmit { len: buf.len() });
         }
-        let limit = self.config.max_in_flight_per_host() as usize;
-        if self.in_flight.len() >= limit {
-            return None;
-        }
         for p in &mut self.partitions {
-            // One PDU per partition at a time: its heads move in step.
-            if self.in_flight.iter().any(|f| f.partition == p.id) {
+            // The request's limit (its override, else the collector's) of PDUs to the host
+            // in flight while it sends; one PDU per partition at a time: its heads move in step.
+            if self.in_flight.len() >= p.config.max_in_flight_per_host() as usize
+                || self.in_flight.iter().any(|f| f.partition == p.id)
+            {
                 continue;
             }
             if let Some(pdu) = p.next_pdu() {
