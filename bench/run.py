@@ -32,6 +32,10 @@ Scenarios:
   memory   the 3.2 M-varbind route table with the library, its 16 columns as roots: one
            response vs 16 ranges (by the destination's first octet), each response dropped
            once counted; peak RSS against the wireline bytes
+  inflight the same route table from one device at exactly 50 varbinds per request, with
+           the library only: each of the 16 columns its own request (one root, so each GETBULK
+           asks 50 repetitions of one column), each in 16 ranges, with 1 and with 8 requests
+           in flight to the device (max_in_flight_per_host)
   fleet    --fleet-targets simulated access switches (24 interfaces: system + ifTable +
            ifXTable, 992 varbinds each), at most --fleet-sessions walked at once, every client
            started with the default descriptor limit (RLIMIT_NOFILE 1024); the peak of the
@@ -78,7 +82,7 @@ TABLES = {
     "edge": {"community": "edge", "oid": "1.3.6.1.2.1", "varbinds": 992,
              "what": "system + ifNumber + ifTable + ifXTable, 24 interfaces"},
 }
-SCENARIOS = ["single", "conc", "memory", "fleet"]
+SCENARIOS = ["single", "conc", "memory", "inflight", "fleet"]
 ROUTE_COLUMNS = [f"1.3.6.1.2.1.4.24.4.1.{c}" for c in range(1, 17)]
 ALL_CLIENTS = ["lib", "cli", "snmpbulkwalk", "snmp2", "snmp2-keep"]
 LABELS = {"lib": "snmp-stream library", "cli": "snmp-stream CLI (-o FILE.wire)",
@@ -107,22 +111,29 @@ def build():
         cwd=ROOT, check=True, env={**os.environ, "CARGO_TARGET_DIR": str(TARGET)})
 
 
+def with_fd_limit(soft, hard):
+    """A command prefix that runs the command under RLIMIT_NOFILE soft:hard (util-linux's
+    prlimit execs it, so its PID and rusage are the command's)."""
+    hard_text = "unlimited" if hard == resource.RLIM_INFINITY else str(hard)
+    return ["prlimit", f"--nofile={soft}:{hard_text}", "--"]
+
+
 class Agent:
     """`snmp-stream serve DATA --ports N` in its own process."""
 
     def __init__(self, data, ports):
         # A socket per simulated device: the agent (not the clients) needs more descriptors.
-        def more_fds():
-            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-            want = ports + 256
-            if hard != resource.RLIM_INFINITY and hard < want:
-                hard = want  # root may raise it; otherwise the simulator says what failed
-            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
-
+        want = ports + 256
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and hard < want:
+            if os.geteuid() != 0:
+                sys.exit(f"the simulator needs {want} file descriptors for {ports} ports; the "
+                         f"hard limit is {hard} (ulimit -Hn): raise it, or run as root")
+            hard = want
         self.proc = subprocess.Popen(
-            [str(RELEASE / "snmp-stream"), "--quiet", "serve", str(data), "--ports", str(ports)],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV,
-            preexec_fn=more_fds)
+            [*with_fd_limit(want, hard), str(RELEASE / "snmp-stream"), "--quiet", "serve",
+             str(data), "--ports", str(ports)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=CHILD_ENV)
         self.addrs = []
         communities = 0
         for line in self.proc.stdout:
@@ -146,7 +157,8 @@ class Agent:
         self.proc.wait(timeout=10)
 
 
-def client_commands(client, table, hosts, reps, workdir, ranges=None, sessions=None):
+def client_commands(client, table, hosts, reps, workdir, ranges=None, sessions=None,
+                    in_flight=None, per_root=False):
     """The processes one measurement runs: [(argv, stdout path or None)]."""
     t = TABLES[table]
     oids = ROUTE_COLUMNS if ranges is not None else [t["oid"]]
@@ -157,6 +169,8 @@ def client_commands(client, table, hosts, reps, workdir, ranges=None, sessions=N
     oid_args = [a for o in oids for a in ("--oid", o)]
     if client == "lib":
         extra = ["--ranges", str(ranges)] if ranges else []  # 0 or None: one response
+        extra += ["--in-flight", str(in_flight)] if in_flight else []
+        extra += ["--request-per-root"] if per_root else []
         # One event-loop thread, as the peer's runtime: the agent shares the two cores.
         return [([str(RELEASE / "lib-walk"), "--threads", "1", *common, *extra, *oid_args,
                   *hosts], None)]
@@ -186,13 +200,14 @@ def open_fds(pid):
 def measure(agent, commands, workdir, fd_limit=None):
     """Runs the commands at once; returns CPU, peak RSS, wall, agent CPU and their outputs.
 
-    With `fd_limit`, each client starts with that RLIMIT_NOFILE (soft) and the peak of its
-    open descriptors is sampled every 50 ms."""
-    limit_fds = None
+    With `fd_limit`, each client starts with that RLIMIT_NOFILE (soft; at most the hard limit)
+    and the peak of its open descriptors is sampled every 50 ms, the first sample 50 ms after
+    the start (so the figure is a lower bound)."""
+    prefix = []
     if fd_limit:
-        def limit_fds():
-            _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-            resource.setrlimit(resource.RLIMIT_NOFILE, (fd_limit, hard))
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        fd_limit = fd_limit if hard == resource.RLIM_INFINITY else min(fd_limit, hard)
+        prefix = with_fd_limit(fd_limit, hard)
     cpu0 = agent.cpu_seconds()
     t0 = time.monotonic()
     procs = []
@@ -202,9 +217,9 @@ def measure(agent, commands, workdir, fd_limit=None):
         summary_path = None if out_path else workdir / f"stdout-{i}"
         out = open(out_path or summary_path, "wb")
         err = open(workdir / f"stderr-{i}", "wb+")
-        procs.append((subprocess.Popen(argv, stdout=out, stderr=err, env=CHILD_ENV,
-                                       preexec_fn=limit_fds),
-                      summary_path, out, err))
+        proc = subprocess.Popen([*prefix, *argv], stdout=out, stderr=err, env=CHILD_ENV)
+        proc.name = Path(argv[0]).name
+        procs.append((proc, summary_path, out, err))
     # A hung client must not hang the suite: kill whatever is left after the deadline.
     deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: [
         p.kill() for p, *_ in procs if p.returncode is None])
@@ -213,10 +228,35 @@ def measure(agent, commands, workdir, fd_limit=None):
     if fd_limit:
         def sample():
             while not fds["done"].wait(0.05):
-                fds["peak"] = max(fds["peak"], max(open_fds(p.pid) for p, *_ in procs))
+                # Only clients not yet reaped: a reaped one's PID may be another process's.
+                live = [open_fds(p.pid) for p, *_ in procs if p.returncode is None]
+                fds["peak"] = max([fds["peak"], *live])
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
     cpu, sys_cpu, peak, rss_sum, failures, summaries = 0.0, 0.0, 0, 0, [], []
+    try:
+        reap(procs, failures, summaries)
+    finally:
+        deadline.cancel()
+        fds["done"].set()
+    for proc, *_ in procs:
+        cpu += proc.rusage.ru_utime + proc.rusage.ru_stime
+        sys_cpu += proc.rusage.ru_stime
+        peak = max(peak, proc.rusage.ru_maxrss)
+        rss_sum += proc.rusage.ru_maxrss
+    wall = max(p.ended for p, *_ in procs) - t0
+    agent_cpu = agent.cpu_seconds() - cpu0
+    m = {"cpu_s": cpu, "sys_s": sys_cpu, "wall_s": wall, "peak_rss_kib": peak,
+         "rss_sum_kib": rss_sum, "agent_cpu_s": agent_cpu, "failures": failures,
+         "summaries": summaries}
+    if fd_limit:
+        sampler.join()
+        m.update(fd_limit=fd_limit, peak_fds=fds["peak"])
+    return m
+
+
+def reap(procs, failures, summaries):
+    """Waits for each client; keeps its rusage and end time on it, its failure or summary."""
     for proc, summary_path, out, err in procs:
         _, status, ru = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -225,24 +265,11 @@ def measure(agent, commands, workdir, fd_limit=None):
         stderr = err.read()
         err.close()
         stdout = summary_path.read_bytes() if summary_path else b""
-        cpu += ru.ru_utime + ru.ru_stime
-        sys_cpu += ru.ru_stime
-        peak = max(peak, ru.ru_maxrss)
-        rss_sum += ru.ru_maxrss
+        proc.rusage, proc.ended = ru, time.monotonic()
         if proc.returncode != 0:
-            failures.append(f"{proc.args[0]} exit {proc.returncode}: {stderr.decode()[-500:]}")
+            failures.append(f"{proc.name} exit {proc.returncode}: {stderr.decode()[-500:]}")
         if stdout.strip():
             summaries.append(json.loads(stdout.decode().strip().splitlines()[-1]))
-    wall = time.monotonic() - t0
-    deadline.cancel()
-    fds["done"].set()
-    agent_cpu = agent.cpu_seconds() - cpu0
-    m = {"cpu_s": cpu, "sys_s": sys_cpu, "wall_s": wall, "peak_rss_kib": peak, "rss_sum_kib": rss_sum,
-         "agent_cpu_s": agent_cpu, "failures": failures, "summaries": summaries}
-    if fd_limit:
-        sampler.join()
-        m.update(fd_limit=fd_limit, peak_fds=fds["peak"])
-    return m
 
 
 def count_varbinds(client, commands, m, workdir):
@@ -267,8 +294,9 @@ def count_varbinds(client, commands, m, workdir):
 
 
 def run_case(agent, results, scenario, table, client, reps, hosts, workdir, ranges=None,
-             sessions=None, fd_limit=None):
-    commands = client_commands(client, table, hosts, reps, workdir, ranges, sessions)
+             sessions=None, fd_limit=None, in_flight=None, per_root=False):
+    commands = client_commands(client, table, hosts, reps, workdir, ranges, sessions,
+                               in_flight, per_root)
     m = measure(agent, commands, workdir, fd_limit)
     m["varbinds"] = count_varbinds(client, commands, m, workdir)
     expected = TABLES[table]["varbinds"] * len(hosts)
@@ -276,13 +304,14 @@ def run_case(agent, results, scenario, table, client, reps, hosts, workdir, rang
         raise RuntimeError(f"{scenario} {table} {client} r={reps} n={len(hosts)}: "
                            f"{m['varbinds']} varbinds, expected {expected}; {m['failures']}")
     m.update(scenario=scenario, table=table, client=client, reps=reps,
-             concurrency=sessions or len(hosts), targets=len(hosts), ranges=ranges or 0)
+             concurrency=sessions or len(hosts), targets=len(hosts), ranges=ranges or 0,
+             in_flight=in_flight or 1)
     if m["summaries"]:
         m["wireline_bytes"] = sum(s.get("wireline_bytes", 0) for s in m["summaries"])
         m["largest_response_bytes"] = max(s.get("largest_response_bytes", 0)
                                           for s in m["summaries"])
         # The library's own counters: responses, and retries (each a lost datagram's timeout).
-        for key in ("responses", "retries"):
+        for key in ("responses", "retries", "transmits"):
             if any(key in s for s in m["summaries"]):
                 m[key] = sum(s.get(key, 0) for s in m["summaries"])
     del m["summaries"]
@@ -301,42 +330,55 @@ def median(rows, key):
 def summarize(results, meta):
     groups = {}
     for r in results:
-        k = (r["scenario"], r["table"], r["reps"], r["concurrency"], r["ranges"], r["client"])
+        k = (r["scenario"], r["table"], r["reps"], r["concurrency"], r["ranges"],
+             r.get("in_flight", 1), r["client"])
         groups.setdefault(k, []).append(r)
     lines = [f"Machine: {meta['machine']}; {meta['date']}; runs per figure: {meta['runs']}; "
              f"command: `{meta['command']}`", ""]
     header = ("| scenario | table | max-reps | walks at once | client | varbinds/run | "
               "wall (median) | varbinds/s | client CPU µs/varbind (= s per M varbinds) | "
               "of which kernel (sys) | "
-              "peak RSS | client's share of client + agent CPU | agent CPU µs/varbind |")
+              "peak RSS | client's share of client + agent CPU | agent CPU µs/varbind | "
+              "varbinds per request (snmp-stream) |")
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
     rows = []
-    for (scenario, table, reps, conc, ranges, client), rs in sorted(
+    for (scenario, table, reps, conc, ranges, in_flight, client), rs in sorted(
             groups.items(), key=lambda kv: (SCENARIOS.index(kv[0][0]),
-                                            kv[0][1], kv[0][2], kv[0][3], kv[0][4],
-                                            ALL_CLIENTS.index(kv[0][5]))):
+                                            kv[0][1], kv[0][2], kv[0][3], kv[0][4], kv[0][5],
+                                            ALL_CLIENTS.index(kv[0][6]))):
         vb = rs[0]["varbinds"]
         wall, cpu, agent = median(rs, "wall_s"), median(rs, "cpu_s"), median(rs, "agent_cpu_s")
         rss = median(rs, "peak_rss_kib") / 1024
         # Runs recorded before the split was kept have no sys_s.
         sys_cpu = median(rs, "sys_s") if all("sys_s" in r for r in rs) else None
+        user_cpu = (statistics.median(r["cpu_s"] - r["sys_s"] for r in rs)
+                    if sys_cpu is not None else None)
         row = {"scenario": scenario, "table": table, "reps": reps, "concurrency": conc,
-               "ranges": ranges, "client": client, "varbinds": vb, "wall_s": wall,
+               "ranges": ranges, "in_flight": in_flight, "client": client, "varbinds": vb,
+               "wall_s": wall,
                "varbinds_per_s": vb / wall, "cpu_us_per_varbind": cpu * 1e6 / vb,
                "sys_us_per_varbind": sys_cpu * 1e6 / vb if sys_cpu is not None else None,
+               "user_us_per_varbind": user_cpu * 1e6 / vb if user_cpu is not None else None,
                "peak_rss_mib": rss, "cpu_share": cpu / (cpu + agent) if cpu + agent else 0,
                "agent_us_per_varbind": agent * 1e6 / vb, "runs": len(rs),
                "wireline_mib": rs[0].get("wireline_bytes", 0) / 2**20,
                "largest_response_mib": rs[0].get("largest_response_bytes", 0) / 2**20,
                "targets": rs[0].get("targets", conc),
                "peak_fds": max(r.get("peak_fds", 0) for r in rs),
-               "fd_limit": rs[0].get("fd_limit", 0)}
+               "fd_limit": rs[0].get("fd_limit", 0),
+               "varbinds_per_transmit": (vb / median(rs, "transmits")
+                                         if all(r.get("transmits") for r in rs) else None)}
         rows.append(row)
         label = scenario
         if scenario == "memory":
             label = "memory: 16 column roots, " + (f"{ranges} ranges" if ranges else "one response")
+        elif scenario == "inflight":
+            label = (f"inflight: 16 column requests × {ranges} ranges, "
+                     f"{in_flight} in flight")
         elif scenario == "fleet":
             label = f"fleet: {row['targets']:,} targets"
+        per_request = ("–" if row["varbinds_per_transmit"] is None
+                       else f"{row['varbinds_per_transmit']:.1f}")
         rss_text = f"{rss:.1f} MiB"
         if client == "snmpbulkwalk" and conc > 1:
             rss_text += f" each ({median(rs, 'rss_sum_kib') / 1024:.0f} MiB summed)"
@@ -344,10 +386,11 @@ def summarize(results, meta):
             f"| {label} | {table} | {reps} | {conc} | {client} | {vb:,} | {wall:.2f} s | "
             f"{vb / wall / 1e3:,.0f} k | {cpu * 1e6 / vb:.3f} | "
             f"{'–' if sys_cpu is None else f'{sys_cpu * 1e6 / vb:.3f}'} | "
-            f"{rss_text} | {row['cpu_share'] * 100:.0f} % | {agent * 1e6 / vb:.2f} |")
+            f"{rss_text} | {row['cpu_share'] * 100:.0f} % | {agent * 1e6 / vb:.2f} | "
+            f"{per_request} |")
     # Memory against the targets: peak RSS <= wireline bytes + 64 MiB; with 16 ranges <= 1/8.
     mem = [r for r in rows if r["client"] == "lib" and r["table"] == "routes"
-           and r["concurrency"] == 1 and r["wireline_mib"]]
+           and r["scenario"] in ("single", "memory") and r["wireline_mib"]]
     if mem:
         lines += ["", "Memory of the 3.2 M-varbind route walk (library; medians):", "",
                   "| walk | wireline bytes | largest response | peak RSS | "
@@ -382,10 +425,10 @@ def summarize(results, meta):
     by_case = {}
     for row in rows:
         by_case.setdefault((row["scenario"], row["table"], row["reps"], row["concurrency"],
-                            row["ranges"]), {})[row["client"]] = row
-    for (scenario, table, reps, conc, ranges), cs in by_case.items():
+                            row["ranges"], row["in_flight"]), {})[row["client"]] = row
+    for (scenario, table, reps, conc, ranges, _), cs in by_case.items():
         lib = cs.get("lib")
-        if not lib or scenario == "memory":
+        if not lib or scenario in ("memory", "inflight"):
             continue
         peers = [cs[c] for c in ("snmpbulkwalk", "snmp2", "snmp2-keep") if c in cs]
         ratio = lambda c: (f"{cs[c]['cpu_us_per_varbind'] / lib['cpu_us_per_varbind']:.1f}×"
@@ -472,6 +515,7 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="snmp-stream-bench-"))
     results = []
     agent = None
+    stopped = None
     try:
         log("generating recordings")
         subprocess.run([str(RELEASE / "bench-gen"), str(work / "data")], check=True)
@@ -498,6 +542,10 @@ def main():
                 for ranges in (0, 16):
                     run_case(agent, results, "memory", "routes", "lib", 50, hosts[:1], work,
                              ranges=ranges)
+            if "inflight" in scenarios:
+                for in_flight in (1, 8):
+                    run_case(agent, results, "inflight", "routes", "lib", 50, hosts[:1], work,
+                             ranges=16, in_flight=in_flight, per_root=True)
             if "fleet" in scenarios:
                 for client in clients:
                     if client == "snmpbulkwalk":
@@ -505,12 +553,16 @@ def main():
                     run_case(agent, results, "fleet", "edge", client, a.conc_reps,
                              hosts[:a.fleet_targets], work, sessions=a.fleet_sessions,
                              fd_limit=DEFAULT_FD_LIMIT)
+    except Exception as e:  # keep what was measured before the failure
+        stopped = e
+        log(f"stopped by an error; writing the {len(results)} measurements made before it")
     finally:
         if agent:
             agent.stop()
         shutil.rmtree(work, ignore_errors=True)
 
     meta = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "runs": a.runs,
+            "complete": stopped is None,
             "machine": f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
                        f"Linux {platform.release()}",
             "command": "bench/run.py " + " ".join(sys.argv[1:])}
@@ -525,6 +577,8 @@ def main():
     if "conc" in scenarios:
         plot(rows, out / "throughput.png")
     print(md)
+    if stopped:
+        raise stopped
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 //! Peer benchmark client: GETBULK subtree walks with the `snmp2` crate's tokio
-//! `AsyncSession`, one tokio task (and one connected UDP socket) per host, all hosts at
-//! once. Prints one JSON summary line; exit 1 if any host failed.
+//! `AsyncSession`, one tokio task (and one connected UDP socket) per host, every host at once
+//! or at most `--sessions` of them. Prints one JSON summary line; exit 1 if any host failed.
 //!
 //! Usage: `peer_walk [--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R]
 //! [--threads T] [--sessions S] [--keep] --oid OID [--oid OID ...] HOST:PORT [HOST:PORT ...]`
@@ -280,6 +280,8 @@ async fn walk_host(
                             root.text, args.timeout_ms
                         ));
                     }
+                    // The old socket closes first: at most one per walk is open.
+                    drop(session);
                     session = connect(addr, community, req_id).await?;
                 }
             }
@@ -290,8 +292,8 @@ async fn walk_host(
 
 fn main() {
     let args = match Args::parse(std::env::args().skip(1)).and_then(|a| {
-        if a.ranges > 1 || a.verify {
-            Err("peer_walk takes no --ranges or --verify".into())
+        if a.ranges > 1 || a.verify || a.in_flight.is_some() || a.request_per_root {
+            Err("peer_walk takes no --ranges, --verify, --in-flight or --request-per-root".into())
         } else {
             Ok(a)
         }

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 
 /// Command-line arguments common to the walking clients:
 /// `[--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R] [--ranges N] [--keep]
-/// [--verify] [--threads T] [--sessions S] --oid OID... HOST:PORT...`.
+/// [--verify] [--threads T] [--sessions S] [--in-flight F] [--request-per-root] --oid OID...
+/// HOST:PORT...`.
 #[derive(Debug, Clone)]
 pub struct WalkArgs {
     /// GETBULK max-repetitions, and the most varbinds asked for in one response.
@@ -28,6 +29,10 @@ pub struct WalkArgs {
     pub threads: Option<usize>,
     /// The most hosts walked at once (default: all of them).
     pub sessions: Option<u32>,
+    /// The library's requests in flight to one host (its `max_in_flight_per_host`; default 1).
+    pub in_flight: Option<u32>,
+    /// The library: one request per root OID instead of one for all roots.
+    pub request_per_root: bool,
     /// Root OIDs, dotted.
     pub oids: Vec<String>,
     /// Agents, `IP:PORT`.
@@ -47,6 +52,8 @@ impl WalkArgs {
             verify: false,
             threads: None,
             sessions: None,
+            in_flight: None,
+            request_per_root: false,
             oids: Vec::new(),
             hosts: Vec::new(),
         };
@@ -63,6 +70,8 @@ impl WalkArgs {
                 "--verify" => out.verify = true,
                 "--threads" => out.threads = Some(number(&arg, &value(&arg)?)?),
                 "--sessions" => out.sessions = Some(number(&arg, &value(&arg)?)?),
+                "--in-flight" => out.in_flight = Some(number(&arg, &value(&arg)?)?),
+                "--request-per-root" => out.request_per_root = true,
                 "--oid" => out.oids.push(value(&arg)?),
                 flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
                 host => out.hosts.push(
@@ -74,8 +83,15 @@ impl WalkArgs {
         if out.oids.is_empty() || out.hosts.is_empty() {
             return Err("give at least one --oid OID and one HOST:PORT".into());
         }
-        if out.max_repetitions == 0 || out.threads == Some(0) || out.sessions == Some(0) {
-            return Err("--max-repetitions, --threads and --sessions must be at least 1".into());
+        if out.max_repetitions == 0
+            || out.threads == Some(0)
+            || out.sessions == Some(0)
+            || out.in_flight == Some(0)
+        {
+            return Err(
+                "--max-repetitions, --threads, --sessions and --in-flight must be at least 1"
+                    .into(),
+            );
         }
         Ok(out)
     }
@@ -106,6 +122,9 @@ pub struct Summary {
     pub responses: u64,
     /// Requests sent again after a timeout (a lost datagram costs a whole timeout).
     pub retries: u64,
+    /// Datagrams sent (first transmissions and retries): varbinds ÷ transmits is the varbinds
+    /// per response.
+    pub transmits: u64,
 }
 
 impl Summary {
@@ -115,14 +134,16 @@ impl Summary {
         let _ = write!(
             s,
             "{{\"varbinds\": {}, \"hosts_ok\": {}, \"hosts_failed\": {}, \"wireline_bytes\": {}, \
-             \"largest_response_bytes\": {}, \"responses\": {}, \"retries\": {}}}",
+             \"largest_response_bytes\": {}, \"responses\": {}, \"retries\": {}, \
+             \"transmits\": {}}}",
             self.varbinds,
             self.hosts_ok,
             self.hosts_failed,
             self.wireline_bytes,
             self.largest_response_bytes,
             self.responses,
-            self.retries
+            self.retries,
+            self.transmits
         );
         s
     }
@@ -140,8 +161,8 @@ mod tests {
     fn parses_every_flag() {
         let a = parse(
             "--max-repetitions 50 --community routes --timeout-ms 200 --retries 0 --ranges 16 \
-             --keep --verify --threads 3 --sessions 7 --oid 1.3.6 --oid 1.3.7 127.0.0.1:161 \
-             [::1]:1161",
+             --keep --verify --threads 3 --sessions 7 --in-flight 8 --request-per-root \
+             --oid 1.3.6 --oid 1.3.7 127.0.0.1:161 [::1]:1161",
         )
         .unwrap();
         assert_eq!(a.max_repetitions, 50);
@@ -151,6 +172,7 @@ mod tests {
             (200, 0, 16, true)
         );
         assert_eq!((a.verify, a.threads, a.sessions), (true, Some(3), Some(7)));
+        assert_eq!((a.in_flight, a.request_per_root), (Some(8), true));
         assert_eq!(a.oids, ["1.3.6", "1.3.7"]);
         assert_eq!(a.hosts.len(), 2);
     }
@@ -175,6 +197,7 @@ mod tests {
         assert!(parse("--oid").unwrap_err().contains("needs a value"));
         assert!(parse("--oid 1.3 --max-repetitions 0 127.0.0.1:1").is_err());
         assert!(parse("--oid 1.3 --sessions 0 127.0.0.1:1").is_err());
+        assert!(parse("--oid 1.3 --in-flight 0 127.0.0.1:1").is_err());
     }
 
     #[test]
@@ -187,7 +210,7 @@ mod tests {
         assert_eq!(
             s.to_json(),
             "{\"varbinds\": 3, \"hosts_ok\": 1, \"hosts_failed\": 0, \"wireline_bytes\": 0, \
-             \"largest_response_bytes\": 0, \"responses\": 0, \"retries\": 0}"
+             \"largest_response_bytes\": 0, \"responses\": 0, \"retries\": 0, \"transmits\": 0}"
         );
     }
 }

@@ -35,7 +35,8 @@ pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow
         for (path, t) in &truncated {
             report_truncated(path, t);
         }
-        eprintln!("wrote {rows} records to {}", out.display());
+        let s = if rows == 1 { "" } else { "s" };
+        eprintln!("wrote {rows} record{s} to {}", out.display());
         return Ok(outcome(truncated.is_empty()));
     }
     let mut out = io::BufWriter::new(io::stdout().lock());

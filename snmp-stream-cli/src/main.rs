@@ -8,8 +8,8 @@
 //! - `serve`: the simulated agent ([`serve`]); `demo`: the zero-setup first run ([`demo`]).
 //! - `oids`: the built-in OID names ([`names`]).
 //!
-//! Exit status: 0 all good; 1 some hosts failed or returned partial data; 2 a usage or input
-//! error, reported as one line on stderr. A closed stdout pipe is a quiet 0. Logs go to stderr
+//! Exit status: 0 all good; 1 some hosts failed or returned partial data (or a file given to
+//! `decode` was cut short); 2 a usage or input error, reported as one line on stderr. A closed stdout pipe is a quiet 0. Logs go to stderr
 //! through `tracing`, filtered by `RUST_LOG` or `--verbose` / `--quiet`.
 
 use std::io::{self, IsTerminal, Write};
@@ -41,7 +41,8 @@ Examples:
   snmp-stream run routers.toml                              # a batch job (see `run --help`)
   snmp-stream decode -o all.parquet out/*.wire
 
-Exit status: 0 all good, 1 some hosts failed or returned partial data, 2 usage or input error.
+Exit status: 0 all good, 1 some hosts failed or returned partial data (or a file to decode was
+cut short), 2 usage or input error.
 Logging: --verbose / --quiet, or RUST_LOG (e.g. RUST_LOG=snmp_stream_actors=debug).";
 
 const WALK_HELP: &str = "\
@@ -223,7 +224,7 @@ enum Command {
 pub enum Outcome {
     /// Everything asked for was collected (exit 0).
     Ok,
-    /// Some hosts failed or returned partial data (exit 1).
+    /// Some hosts failed or returned partial data, or a file to decode was cut short (exit 1).
     Incomplete,
 }
 

@@ -306,7 +306,7 @@ fn decode_of_a_cut_file_keeps_its_whole_frames_and_exits_1() {
     let pq = dir.path().join("cut.parquet");
     let (code, _, err) = run(&["decode", wire.to_str().unwrap(), "-o", pq.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("wrote 1 records"), "{err}");
+    assert!(err.contains("wrote 1 record to"), "{err}");
 
     // The whole file decodes with exit 0.
     std::fs::write(&wire, &bytes).unwrap();

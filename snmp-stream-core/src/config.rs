@@ -88,7 +88,8 @@ pub struct ConfigOverrides {
     /// Policy for non-increasing OIDs.
     pub non_increasing: Option<NonIncreasingPolicy>,
     /// Requests (or range partitions) of one host in flight at once. As a request's
-    /// override: how many PDUs to its host may be in flight when one of its own is sent.
+    /// override: a budget of its own, up to this many of its PDUs in flight beside the host's
+    /// other work (which shares the collector's limit).
     pub max_in_flight_per_host: Option<u32>,
 }
 
@@ -271,7 +272,8 @@ impl Config {
     pub fn non_increasing(&self) -> NonIncreasingPolicy {
         self.non_increasing
     }
-    /// Requests of one host in flight at once (default 1).
+    /// PDUs in flight to one host at once (default 1), shared by the host's requests that do
+    /// not override it; a request that does has a budget of its own.
     pub fn max_in_flight_per_host(&self) -> u32 {
         self.max_in_flight_per_host
     }
@@ -339,7 +341,7 @@ impl ConfigOverrides {
         self.non_increasing = Some(v);
         self
     }
-    /// Sets the per-host in-flight limit.
+    /// Sets the per-host in-flight limit (on a request: that request's own budget).
     pub fn max_in_flight_per_host(mut self, v: u32) -> Self {
         self.max_in_flight_per_host = Some(v);
         self

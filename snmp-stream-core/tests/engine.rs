@@ -922,27 +922,62 @@ fn a_request_deadline_override_limits_the_host() {
 }
 
 #[test]
-fn a_request_in_flight_override_sets_how_many_pdus_it_keeps_in_flight() {
-    // Four range partitions; the collector allows 1 PDU in flight per host, the request 3
-    // (and the other way round). The override used to be ignored.
+fn a_request_in_flight_override_is_a_budget_of_its_own() {
+    // Requests of four range partitions each. The override used to be ignored; a request with
+    // one must neither starve the host's other requests nor be starved by them.
     #[allow(clippy::disallowed_methods)] // the virtual clock's origin
     let t0 = Instant::now();
-    let in_flight_at_start = |collector: u32, request: u32| {
-        let mut session = Session::new(config(|c| c.max_in_flight_per_host(collector)), t0, 0, 1);
+    let request = |own: Option<u32>| {
+        let mut overrides = ConfigOverrides::new();
+        if let Some(n) = own {
+            overrides = overrides.max_in_flight_per_host(n);
+        }
         let request = Request::walk(
             host(),
             Community::v2c("public"),
             vec![oid("1.3.6.1.2.1.2.2.1.2")],
         )
         .ranges(IndexRange::split_by_first_arc(4, 255))
-        .config(ConfigOverrides::new().max_in_flight_per_host(request))
+        .config(overrides)
         .build()
         .unwrap();
-        session.add_request(Arc::new(request)).unwrap();
+        Arc::new(request)
+    };
+    // PDUs sent at once (before any reply) for these requests, in this order.
+    let first_burst = |host_limit: u32, requests: &[Option<u32>]| {
+        let mut session = Session::new(config(|c| c.max_in_flight_per_host(host_limit)), t0, 0, 1);
+        for &own in requests {
+            session.add_request(request(own)).unwrap();
+        }
         let mut buf = Vec::new();
         std::iter::from_fn(|| session.poll_transmit(t0, &mut buf)).count()
     };
-    assert_eq!(in_flight_at_start(1, 3), 3);
-    assert_eq!(in_flight_at_start(4, 1), 1);
-    assert_eq!(in_flight_at_start(4, 4), 4);
+    assert_eq!(first_burst(1, &[Some(3)]), 3);
+    assert_eq!(first_burst(4, &[Some(1)]), 1);
+    assert_eq!(first_burst(1, &[None]), 1);
+    assert_eq!(
+        first_burst(3, &[None, None]),
+        3,
+        "requests without one share the host's"
+    );
+    // Its own budget beside the host's, whichever comes first.
+    assert_eq!(first_burst(1, &[Some(4), None]), 4 + 1);
+    assert_eq!(first_burst(1, &[None, Some(4)]), 1 + 4);
+    assert_eq!(first_burst(2, &[Some(3), Some(1), None]), 3 + 1 + 2);
+
+    // And both finish against the fake agent.
+    let mut p = Pair::new(
+        if_table(40),
+        Faults::default(),
+        Config::default(),
+        Knobs::default(),
+        21,
+    );
+    p.session.add_request(request(Some(4))).unwrap();
+    p.session.add_request(request(None)).unwrap();
+    let (rs, _) = p.run();
+    assert_eq!(rs.len(), 8);
+    assert!(rs.iter().all(|r| r.status == Status::Complete), "{rs:?}");
+    let rows: usize = rs.iter().map(|r| records(r).len()).sum();
+    assert_eq!(rows, 2 * 40);
 }

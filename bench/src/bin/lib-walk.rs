@@ -1,10 +1,14 @@
 //! The snmp-stream library as a benchmark client: one `SessionManager`, one WALK request per
-//! host (all hosts at once), each response counted and dropped as it arrives (or kept with
-//! `--keep`). Prints a JSON summary line; exit 1 if any host failed.
+//! host (or per host and root), every host at once or at most `--sessions`, each response
+//! counted and dropped as it arrives (or kept with `--keep`). Prints a JSON summary line; exit
+//! 1 if any host failed.
 //!
 //! Usage: `lib-walk [--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R]
 //! [--ranges N] [--keep] [--verify] [--threads ARBITERS] [--sessions S] --oid OID... HOST:PORT...`
-//! (`--sessions`: the collector's `max_async_sessions`, default every host at once)
+//! (`--sessions`: the collector's `max_async_sessions`, default every host at once;
+//! `--in-flight F`: its `max_in_flight_per_host`, default 1; `--request-per-root`: one
+//! request per `--oid` instead of one with every root, so that each partition walks one root
+//! and each GETBULK asks exactly N repetitions of it)
 //!
 //! The varbind count is the collector's (`CollectorStats::varbinds`, what its writers wrote);
 //! `--verify` also parses every record of every buffer and checks the two agree, which costs
@@ -50,23 +54,31 @@ fn run() -> Result<Summary, Box<dyn std::error::Error>> {
             Some(s) => s,
             None => u32::try_from(args.hosts.len())?.max(1),
         })
+        .max_in_flight_per_host(args.in_flight.unwrap_or(1))
         .build()?;
     let mut builder = SessionManager::builder(config);
     if let Some(n) = args.threads {
         builder = builder.arbiters(n);
     }
     let mut manager = builder.start()?;
+    let root_sets: Vec<Vec<Oid>> = if args.request_per_root {
+        oids.iter().map(|o| vec![o.clone()]).collect()
+    } else {
+        vec![oids]
+    };
     for (i, host) in args.hosts.iter().enumerate() {
-        let mut request = Request::walk(
-            Host::ip(host.ip(), host.port()),
-            Community::v2c(args.community.as_str()),
-            oids.clone(),
-        )
-        .req_id(format!("walk-{i}"));
-        if args.ranges > 1 {
-            request = request.ranges(IndexRange::split_by_first_arc(args.ranges, 255));
+        for (j, roots) in root_sets.iter().enumerate() {
+            let mut request = Request::walk(
+                Host::ip(host.ip(), host.port()),
+                Community::v2c(args.community.as_str()),
+                roots.clone(),
+            )
+            .req_id(format!("walk-{i}-{j}"));
+            if args.ranges > 1 {
+                request = request.ranges(IndexRange::split_by_first_arc(args.ranges, 255));
+            }
+            manager.add_request(request.build()?)?;
         }
-        manager.add_request(request.build()?)?;
     }
 
     let mut summary = Summary::default();
@@ -104,6 +116,7 @@ fn run() -> Result<Summary, Box<dyn std::error::Error>> {
     let stats = manager.stats();
     summary.varbinds = stats.varbinds;
     summary.retries = stats.retries;
+    summary.transmits = stats.transmits;
     if args.verify && verified != summary.varbinds {
         return Err(format!(
             "the buffers hold {verified} records, the collector counted {}",

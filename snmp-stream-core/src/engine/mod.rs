@@ -89,6 +89,8 @@ pub struct Session {
     ids: RequestIds,
     partitions: Vec<Partition>,
     next_partition: u64,
+    /// Requests added so far: names a request's own in-flight budget.
+    next_request: u64,
     in_flight: Vec<InFlight>,
     events: VecDeque<Event>,
     stats: SessionStats,
@@ -108,6 +110,7 @@ impl Session {
             ids: RequestIds::new(seed),
             partitions: Vec::new(),
             next_partition: 0,
+            next_request: 0,
             in_flight: Vec::new(),
             events: VecDeque::new(),
             stats: SessionStats::default(),
@@ -127,11 +130,19 @@ impl Session {
             let at = self.origin.0 + d;
             self.deadline = Some(self.deadline.map_or(at, |x| x.min(at)));
         }
+        // A request that sets its own in-flight limit has a budget of its own beside the
+        // host's, which every other request shares: neither can starve the other.
+        let budget = match request.config().max_in_flight_per_host {
+            Some(_) => Budget::Request(self.next_request),
+            None => Budget::Host,
+        };
+        self.next_request += 1;
         for range in request.partitions() {
             let id = self.next_partition;
             self.next_partition += 1;
-            self.partitions
-                .push(Partition::new(id, request.clone(), config.clone(), range));
+            let mut p = Partition::new(id, request.clone(), config.clone(), range);
+            p.budget = budget;
+            self.partitions.push(p);
         }
         Ok(())
     }
@@ -169,11 +180,11 @@ impl Session {
             return Some(Transmit { len: buf.len() });
         }
         for p in &mut self.partitions {
-            // The request's limit (its override, else the collector's) of PDUs to the host
-            // in flight while it sends; one PDU per partition at a time: its heads move in step.
-            if self.in_flight.len() >= p.config.max_in_flight_per_host() as usize
-                || self.in_flight.iter().any(|f| f.partition == p.id)
-            {
+            // Up to its budget's limit of PDUs in flight (the request's own, else the host's);
+            // one PDU per partition at a time: its heads move in step.
+            let limit = p.config.max_in_flight_per_host() as usize;
+            let used = self.in_flight.iter().filter(|f| f.budget == p.budget);
+            if used.count() >= limit || self.in_flight.iter().any(|f| f.partition == p.id) {
                 continue;
             }
             if let Some(pdu) = p.next_pdu() {
@@ -181,6 +192,7 @@ impl Session {
                 let id = self.ids.next_unused(|id| id_in_use(in_flight, id));
                 let f = InFlight {
                     partition: p.id,
+                    budget: p.budget,
                     pdu,
                     attempts: vec![id],
                     deadline: now + p.config.attempt_timeout(0),
@@ -371,6 +383,7 @@ fn id_in_use(in_flight: &[InFlight], id: i32) -> bool {
 #[derive(Debug)]
 struct InFlight {
     partition: u64,
+    budget: Budget,
     pdu: Pdu,
     attempts: Vec<i32>,
     deadline: Instant,
@@ -504,12 +517,21 @@ impl Packing {
     }
 }
 
+/// Which limit a PDU in flight counts against: the host's (`max_in_flight_per_host` of the
+/// collector, shared by every request without an override of it), or one request's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Budget {
+    Host,
+    Request(u64),
+}
+
 /// One request, or one index range of it: its own wireline buffer and its own Response.
 #[derive(Debug)]
 struct Partition {
     id: u64,
     request: Arc<Request>,
     config: Config,
+    budget: Budget,
     range: Option<IndexRange>,
     writer: WirelineWriter,
     errors: Vec<TimedError>,
@@ -582,6 +604,7 @@ impl Partition {
             id,
             request,
             config,
+            budget: Budget::Host,
             range,
             writer,
             errors: Vec::new(),
