@@ -37,9 +37,10 @@ Scenarios:
            asks 50 repetitions of one column), each in 16 ranges, with 1 and with 8 requests
            in flight to the device (max_in_flight_per_host)
   fleet    --fleet-targets simulated access switches (24 interfaces: system + ifTable +
-           ifXTable, 992 varbinds each), at most --fleet-sessions walked at once, every client
-           started with the default descriptor limit (RLIMIT_NOFILE 1024); the peak of the
-           client's open descriptors is sampled from /proc. snmpbulkwalk is left out: a
+           ifXTable, 992 varbinds each) at max-repetitions --conc-reps, at most
+           --fleet-sessions walked at once, every client started with the default
+           descriptor limit (RLIMIT_NOFILE 1024, through util-linux's prlimit); the peak of
+           the client's open descriptors is sampled from /proc. snmpbulkwalk is left out: a
            process per target (10,000 of them) measures process start-up, not walking.
 
 Writes OUT/results.json (every run), OUT/summary.md (the medians, as BENCHMARKS.md quotes
