@@ -48,7 +48,7 @@ them) and OUT/throughput.png (varbinds/s vs concurrency; needs matplotlib).
 
 usage: bench/run.py [--runs 5] [--reps 10,25,50] [--routes-reps 50] [--concurrency 1,8,64]
                     [--conc-reps 50] [--fleet-targets 10000] [--fleet-sessions 1000]
-                    [--scenarios single,conc,memory,fleet]
+                    [--scenarios single,conc,memory,inflight,fleet]
                     [--clients lib,cli,snmpbulkwalk,snmp2,snmp2-keep]
                     [--out bench/results/latest] [--no-build] [--summarize]
 """
@@ -222,8 +222,8 @@ def measure(agent, commands, workdir, fd_limit=None):
         proc.name = Path(argv[0]).name
         procs.append((proc, summary_path, out, err))
     # A hung client must not hang the suite: kill whatever is left after the deadline.
-    deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: [
-        p.kill() for p, *_ in procs if p.returncode is None])
+    # (os.kill, not Popen.kill, which would reap an exited client before wait4 can.)
+    deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: kill(procs))
     deadline.start()
     fds = {"peak": 0, "done": threading.Event()}
     if fd_limit:
@@ -240,6 +240,14 @@ def measure(agent, commands, workdir, fd_limit=None):
     finally:
         deadline.cancel()
         fds["done"].set()
+        # After a failure, no client may outlive the measurement.
+        kill(procs)
+        for proc, _, out, err in procs:
+            if proc.returncode is None:
+                os.waitpid(proc.pid, 0)
+                proc.returncode = -signal.SIGKILL
+            out.close()
+            err.close()
     for proc, *_ in procs:
         cpu += proc.rusage.ru_utime + proc.rusage.ru_stime
         sys_cpu += proc.rusage.ru_stime
@@ -254,6 +262,16 @@ def measure(agent, commands, workdir, fd_limit=None):
         sampler.join()
         m.update(fd_limit=fd_limit, peak_fds=fds["peak"])
     return m
+
+
+def kill(procs):
+    """SIGKILL to every client not yet reaped."""
+    for p, *_ in procs:
+        if p.returncode is None:
+            try:
+                os.kill(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def reap(procs, failures, summaries):
@@ -319,6 +337,7 @@ def run_case(agent, results, scenario, table, client, reps, hosts, workdir, rang
     results.append(m)
     fd_text = f" fds {m['peak_fds']}/{m['fd_limit']}" if fd_limit else ""
     log(f"{scenario:6} {table:6} {client:12} r={reps:<2} n={len(hosts):<2} ranges={ranges or 0:<2} "
+        f"in-flight={in_flight or 1} "
         f"wall {m['wall_s']:6.2f}s cpu {m['cpu_s']:6.2f}s "
         f"{m['cpu_s'] * 1e6 / m['varbinds']:5.2f} us/vb  rss {m['peak_rss_kib'] / 1024:7.1f} MiB  "
         f"agent {m['agent_cpu_s']:5.2f}s{fd_text}")
@@ -336,11 +355,14 @@ def summarize(results, meta):
         groups.setdefault(k, []).append(r)
     lines = [f"Machine: {meta['machine']}; {meta['date']}; runs per figure: {meta['runs']}; "
              f"command: `{meta['command']}`", ""]
+    if not meta.get("complete", True):
+        lines[0:0] = ["**Incomplete: the suite stopped at an error; figures from the runs "
+                      "made before it.**", ""]
     header = ("| scenario | table | max-reps | walks at once | client | varbinds/run | "
               "wall (median) | varbinds/s | client CPU µs/varbind (= s per M varbinds) | "
               "of which kernel (sys) | "
               "peak RSS | client's share of client + agent CPU | agent CPU µs/varbind | "
-              "varbinds per request (snmp-stream) |")
+              "varbinds per request sent (snmp-stream; retries count) |")
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
     rows = []
     for (scenario, table, reps, conc, ranges, in_flight, client), rs in sorted(
@@ -491,6 +513,8 @@ def main():
     if a.summarize:
         saved = json.loads((Path(a.out) / "results.json").read_text())
         rows, md = summarize(saved["runs"], saved["meta"])
+        (Path(a.out) / "results.json").write_text(
+            json.dumps({**saved, "medians": rows}, indent=1))
         (Path(a.out) / "summary.md").write_text(md)
         plot(rows, Path(a.out) / "throughput.png")
         print(md)
@@ -508,6 +532,8 @@ def main():
             sys.exit(f"unknown client {c!r}; clients: {', '.join(ALL_CLIENTS)}")
     if "snmpbulkwalk" in clients and not shutil.which("snmpbulkwalk"):
         sys.exit("snmpbulkwalk not found: apt-get install snmp")
+    if not shutil.which("prlimit"):
+        sys.exit("prlimit not found (util-linux): it sets the processes' descriptor limits")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     if not a.no_build:
@@ -572,10 +598,12 @@ def main():
         if r["scenario"] == "single" and r["table"] == "router" and r["reps"] == a.conc_reps:
             results.append({**r, "scenario": "conc"})
     rows, md = summarize(results, meta)
-    (out / "results.json").write_text(json.dumps({"meta": meta, "runs": results,
-                                                  "medians": rows}, indent=1))
-    (out / "summary.md").write_text(md)
-    if "conc" in scenarios:
+    # A stopped suite must not overwrite a complete one's files.
+    tag = "" if stopped is None else "-partial"
+    (out / f"results{tag}.json").write_text(json.dumps({"meta": meta, "runs": results,
+                                                        "medians": rows}, indent=1))
+    (out / f"summary{tag}.md").write_text(md)
+    if "conc" in scenarios and stopped is None:
         plot(rows, out / "throughput.png")
     print(md)
     if stopped:

@@ -9,8 +9,9 @@
 //! - `oids`: the built-in OID names ([`names`]).
 //!
 //! Exit status: 0 all good; 1 some hosts failed or returned partial data (or a file given to
-//! `decode` was cut short); 2 a usage or input error, reported as one line on stderr. A closed stdout pipe is a quiet 0. Logs go to stderr
-//! through `tracing`, filtered by `RUST_LOG` or `--verbose` / `--quiet`.
+//! `decode` was cut short); 2 a usage or input error, reported as one line on stderr. A closed
+//! stdout pipe is a quiet 0. Logs go to stderr through `tracing`, filtered by `RUST_LOG` or
+//! `--verbose` / `--quiet`.
 
 use std::io::{self, IsTerminal, Write};
 use std::net::SocketAddr;

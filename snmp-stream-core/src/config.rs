@@ -273,7 +273,8 @@ impl Config {
         self.non_increasing
     }
     /// PDUs in flight to one host at once (default 1), shared by the host's requests that do
-    /// not override it; a request that does has a budget of its own.
+    /// not override it. A request that overrides it gets a budget of its own on top, so the
+    /// host may then see more in flight than this.
     pub fn max_in_flight_per_host(&self) -> u32 {
         self.max_in_flight_per_host
     }

@@ -4,7 +4,8 @@
 //! 1 if any host failed.
 //!
 //! Usage: `lib-walk [--max-repetitions N] [--community C] [--timeout-ms MS] [--retries R]
-//! [--ranges N] [--keep] [--verify] [--threads ARBITERS] [--sessions S] --oid OID... HOST:PORT...`
+//! [--ranges N] [--keep] [--verify] [--threads ARBITERS] [--sessions S] [--in-flight F]
+//! [--request-per-root] --oid OID... HOST:PORT...`
 //! (`--sessions`: the collector's `max_async_sessions`, default every host at once;
 //! `--in-flight F`: its `max_in_flight_per_host`, default 1; `--request-per-root`: one
 //! request per `--oid` instead of one with every root, so that each partition walks one root
@@ -15,7 +16,10 @@
 //! about a tenth more CPU, so measured runs leave it off.
 //!
 //! `--max-repetitions N` sets both the most varbinds per response and GETBULK's
-//! max-repetitions, so a one-root walk asks exactly what `snmpbulkwalk -CrN` asks.
+//! max-repetitions, so a one-root walk asks exactly what `snmpbulkwalk -CrN` asks. With several
+//! roots in one request the collector packs ⌈√N⌉ of them into a GETBULK of N repetitions
+//! each (the original's rule with an explicit max-repetitions): up to ⌈√N⌉ × N varbinds per
+//! response; `--request-per-root` keeps every request at N.
 
 use std::time::Duration;
 
