@@ -17,7 +17,7 @@ ifXTable, an ipCidrRouteTable of 200,000 routes), serves them with the project's
                 (what an application that uses the walk afterwards holds; snmp-stream keeps
                 the wireline buffer)
 
-with the same max-repetitions (and, for snmp-stream, the same most varbinds per PDU). Every
+with the same max-repetitions (a one-root walk of snmp-stream sends the same GETBULKs). Every
 measurement spawns the client's processes, waits for them with wait4() and takes their CPU
 time (user + system) and peak RSS from the kernel's rusage; the agent's CPU time over the same
 interval comes from /proc/PID/stat. Runs of the clients alternate (round-robin), so machine
@@ -44,7 +44,10 @@ Scenarios:
            process per target (10,000 of them) measures process start-up, not walking.
 
 Writes OUT/results.json (every run), OUT/summary.md (the medians, as BENCHMARKS.md quotes
-them) and OUT/throughput.png (varbinds/s vs concurrency; needs matplotlib).
+them) and OUT/throughput.png (varbinds/s vs concurrency; needs matplotlib). A suite stopped by
+an error writes what it measured before it to OUT/results-partial.json and
+OUT/summary-partial.md instead, and no plot, so a complete run's files are never overwritten.
+The memory and inflight scenarios run only with the `lib` client.
 
 usage: bench/run.py [--runs 5] [--reps 10,25,50] [--routes-reps 50] [--concurrency 1,8,64]
                     [--conc-reps 50] [--fleet-targets 10000] [--fleet-sessions 1000]
@@ -155,7 +158,11 @@ class Agent:
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def client_commands(client, table, hosts, reps, workdir, ranges=None, sessions=None,
@@ -212,18 +219,14 @@ def measure(agent, commands, workdir, fd_limit=None):
     cpu0 = agent.cpu_seconds()
     t0 = time.monotonic()
     procs = []
-    for i, (argv, out_path) in enumerate(commands):
-        # Files, not pipes: a child can never block on a full pipe while another is read.
-        # A client without an output file of its own prints its JSON summary to stdout.
-        summary_path = None if out_path else workdir / f"stdout-{i}"
-        out = open(out_path or summary_path, "wb")
-        err = open(workdir / f"stderr-{i}", "wb+")
-        proc = subprocess.Popen([*prefix, *argv], stdout=out, stderr=err, env=CHILD_ENV)
-        proc.name = Path(argv[0]).name
-        procs.append((proc, summary_path, out, err))
+    try:
+        spawn(commands, prefix, workdir, procs)
+    except BaseException:
+        finish(procs)  # the ones already started
+        raise
     # A hung client must not hang the suite: kill whatever is left after the deadline.
     # (os.kill, not Popen.kill, which would reap an exited client before wait4 can.)
-    deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: kill(procs))
+    deadline = threading.Timer(MEASURE_TIMEOUT_S, lambda: kill_unreaped(procs))
     deadline.start()
     fds = {"peak": 0, "done": threading.Event()}
     if fd_limit:
@@ -240,14 +243,7 @@ def measure(agent, commands, workdir, fd_limit=None):
     finally:
         deadline.cancel()
         fds["done"].set()
-        # After a failure, no client may outlive the measurement.
-        kill(procs)
-        for proc, _, out, err in procs:
-            if proc.returncode is None:
-                os.waitpid(proc.pid, 0)
-                proc.returncode = -signal.SIGKILL
-            out.close()
-            err.close()
+        finish(procs)  # after a failure, no client may outlive the measurement
     for proc, *_ in procs:
         cpu += proc.rusage.ru_utime + proc.rusage.ru_stime
         sys_cpu += proc.rusage.ru_stime
@@ -264,7 +260,36 @@ def measure(agent, commands, workdir, fd_limit=None):
     return m
 
 
-def kill(procs):
+def spawn(commands, prefix, workdir, procs):
+    """Starts every command, appending (process, summary path, stdout, stderr) to `procs`."""
+    for i, (argv, out_path) in enumerate(commands):
+        # Files, not pipes: a child can never block on a full pipe while another is read.
+        # A client without an output file of its own prints its JSON summary to stdout.
+        summary_path = None if out_path else workdir / f"stdout-{i}"
+        out = open(out_path or summary_path, "wb")
+        err = open(workdir / f"stderr-{i}", "wb+")
+        try:
+            proc = subprocess.Popen([*prefix, *argv], stdout=out, stderr=err, env=CHILD_ENV)
+        except BaseException:
+            out.close()
+            err.close()
+            raise
+        proc.name = Path(argv[0]).name
+        procs.append((proc, summary_path, out, err))
+
+
+def finish(procs):
+    """Kills and reaps every client not yet reaped, and closes every client's files."""
+    kill_unreaped(procs)
+    for proc, _, out, err in procs:
+        if proc.returncode is None:
+            os.waitpid(proc.pid, 0)
+            proc.returncode = -signal.SIGKILL
+        out.close()
+        err.close()
+
+
+def kill_unreaped(procs):
     """SIGKILL to every client not yet reaped."""
     for p, *_ in procs:
         if p.returncode is None:
@@ -353,16 +378,18 @@ def summarize(results, meta):
         k = (r["scenario"], r["table"], r["reps"], r["concurrency"], r["ranges"],
              r.get("in_flight", 1), r["client"])
         groups.setdefault(k, []).append(r)
-    lines = [f"Machine: {meta['machine']}; {meta['date']}; runs per figure: {meta['runs']}; "
+    complete = meta.get("complete", True)
+    runs_text = meta["runs"] if complete else f"up to {meta['runs']} (see each row's runs)"
+    lines = [f"Machine: {meta['machine']}; {meta['date']}; runs per figure: {runs_text}; "
              f"command: `{meta['command']}`", ""]
-    if not meta.get("complete", True):
+    if not complete:
         lines[0:0] = ["**Incomplete: the suite stopped at an error; figures from the runs "
                       "made before it.**", ""]
     header = ("| scenario | table | max-reps | walks at once | client | varbinds/run | "
               "wall (median) | varbinds/s | client CPU µs/varbind (= s per M varbinds) | "
               "of which kernel (sys) | "
               "peak RSS | client's share of client + agent CPU | agent CPU µs/varbind | "
-              "varbinds per request sent (snmp-stream; retries count) |")
+              "varbinds per request sent (snmp-stream library; retries count) |")
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
     rows = []
     for (scenario, table, reps, conc, ranges, in_flight, client), rs in sorted(
@@ -473,6 +500,9 @@ def plot(rows, path):
         return False
     conc_rows = [r for r in rows if r["scenario"] in ("conc", "single") and r["table"] == "router"]
     reps = max((r["reps"] for r in conc_rows if r["scenario"] == "conc"), default=None)
+    if reps is None:
+        log("no concurrency rows: no plot")
+        return False
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
     for client in ALL_CLIENTS:
         pts = sorted((r["concurrency"], r["varbinds_per_s"]) for r in conc_rows
@@ -507,8 +537,8 @@ def main():
     ap.add_argument("--out", default=str(ROOT / "bench/results/latest"))
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--summarize", action="store_true",
-                    help="measure nothing: write summary.md and the plot again from "
-                         "OUT/results.json")
+                    help="measure nothing: compute the medians stored in OUT/results.json, "
+                         "summary.md and the plot again from its runs")
     a = ap.parse_args()
     if a.summarize:
         saved = json.loads((Path(a.out) / "results.json").read_text())
@@ -519,6 +549,8 @@ def main():
         plot(rows, Path(a.out) / "throughput.png")
         print(md)
         return
+    if a.runs < 1:
+        sys.exit("--runs must be at least 1")
     reps_list = [int(x) for x in a.reps.split(",")]
     routes_reps = [int(x) for x in a.routes_reps.split(",")]
     conc_list = [int(x) for x in a.concurrency.split(",")]
@@ -565,11 +597,11 @@ def main():
                     for client in clients:
                         run_case(agent, results, "conc", "router", client, a.conc_reps,
                                  hosts[:conc], work)
-            if "memory" in scenarios:
+            if "memory" in scenarios and "lib" in clients:
                 for ranges in (0, 16):
                     run_case(agent, results, "memory", "routes", "lib", 50, hosts[:1], work,
                              ranges=ranges)
-            if "inflight" in scenarios:
+            if "inflight" in scenarios and "lib" in clients:
                 for in_flight in (1, 8):
                     run_case(agent, results, "inflight", "routes", "lib", 50, hosts[:1], work,
                              ranges=16, in_flight=in_flight, per_root=True)
@@ -594,9 +626,9 @@ def main():
                        f"Linux {platform.release()}",
             "command": "bench/run.py " + " ".join(sys.argv[1:])}
     # Concurrency 1 of the router table is the single-walk figure at the same reps.
-    for r in results:
-        if r["scenario"] == "single" and r["table"] == "router" and r["reps"] == a.conc_reps:
-            results.append({**r, "scenario": "conc"})
+    results += [{**r, "scenario": "conc"} for r in results
+                if r["scenario"] == "single" and r["table"] == "router"
+                and r["reps"] == a.conc_reps]
     rows, md = summarize(results, meta)
     # A stopped suite must not overwrite a complete one's files.
     tag = "" if stopped is None else "-partial"

@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 /// HOST:PORT...`.
 #[derive(Debug, Clone)]
 pub struct WalkArgs {
-    /// GETBULK max-repetitions, and the most varbinds asked for in one response.
+    /// GETBULK max-repetitions (for the library also `max_response_var_binds_per_pdu`: N
+    /// varbinds per response for a one-root walk).
     pub max_repetitions: u32,
     /// Community string.
     pub community: String,
@@ -122,8 +123,8 @@ pub struct Summary {
     pub responses: u64,
     /// Requests sent again after a timeout (a lost datagram costs a whole timeout).
     pub retries: u64,
-    /// Datagrams sent (first transmissions and retries): varbinds ÷ transmits is the varbinds
-    /// per response.
+    /// Datagrams sent (first transmissions and retries): varbinds ÷ transmits is the varbinds per
+    /// datagram sent (per response when nothing was retried).
     pub transmits: u64,
 }
 

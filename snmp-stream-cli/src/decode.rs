@@ -1,7 +1,8 @@
 //! `decode`: wireline files (or the original's bare buffers) to text, CSV or parquet.
 
+use std::fmt;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
@@ -84,7 +85,7 @@ pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow
     Ok(outcome(whole))
 }
 
-fn report_truncated(path: &std::path::Path, t: &impl std::fmt::Display) {
+fn report_truncated(path: &Path, t: &impl fmt::Display) {
     eprintln!(
         "snmp-stream: {}: {t} (the complete frames before it were kept)",
         path.display()

@@ -235,8 +235,8 @@ impl Effective {
             o.timeout = Some(seconds("timeout", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
         }
         // Zero would be refused later by the config, without a line: refuse it here.
-        let at_least_one = |name: &str, n: &Spanned<u32>| match *n.get_ref() {
-            0 => Err(src.err(n.span(), format_args!("`{name}` must be at least 1"))),
+        let at_least_one = |name: &str, setting: &Spanned<u32>| match *setting.get_ref() {
+            0 => Err(src.err(setting.span(), format_args!("`{name}` must be at least 1"))),
             n => Ok(n),
         };
         if let Some(n) = s.max_varbinds {

@@ -87,9 +87,9 @@ pub struct ConfigOverrides {
     pub backoff: Option<Backoff>,
     /// Policy for non-increasing OIDs.
     pub non_increasing: Option<NonIncreasingPolicy>,
-    /// Requests (or range partitions) of one host in flight at once. As a request's
-    /// override: a budget of its own, up to this many of its PDUs in flight beside the host's
-    /// other work (which shares the collector's limit).
+    /// PDUs (each of one request or range partition) in flight to one host at once. As a
+    /// request's override: a budget of its own, up to this many of its PDUs in flight beside
+    /// the host's other work (which shares the collector's limit).
     pub max_in_flight_per_host: Option<u32>,
 }
 

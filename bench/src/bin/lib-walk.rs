@@ -15,11 +15,12 @@
 //! `--verify` also parses every record of every buffer and checks the two agree, which costs
 //! about a tenth more CPU, so measured runs leave it off.
 //!
-//! `--max-repetitions N` sets both the most varbinds per response and GETBULK's
-//! max-repetitions, so a one-root walk asks exactly what `snmpbulkwalk -CrN` asks. With several
-//! roots in one request the collector packs ⌈√N⌉ of them into a GETBULK of N repetitions
-//! each (the original's rule with an explicit max-repetitions): up to ⌈√N⌉ × N varbinds per
-//! response; `--request-per-root` keeps every request at N.
+//! `--max-repetitions N` sets GETBULK's max-repetitions and the collector's
+//! `max_response_var_binds_per_pdu`, so a one-root walk asks exactly what `snmpbulkwalk -CrN`
+//! asks: N varbinds per response. With several roots in one request the collector packs ⌈√N⌉
+//! of them into a GETBULK of N repetitions each (the original's rule with an explicit
+//! max-repetitions): up to ⌈√N⌉ × N varbinds per response; `--request-per-root` keeps every
+//! request at N.
 
 use std::time::Duration;
 

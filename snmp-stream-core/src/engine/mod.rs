@@ -140,9 +140,13 @@ impl Session {
         for range in request.partitions() {
             let id = self.next_partition;
             self.next_partition += 1;
-            let mut p = Partition::new(id, request.clone(), config.clone(), range);
-            p.budget = budget;
-            self.partitions.push(p);
+            self.partitions.push(Partition::new(
+                id,
+                request.clone(),
+                config.clone(),
+                budget,
+                range,
+            ));
         }
         Ok(())
     }
@@ -183,8 +187,12 @@ impl Session {
             // Up to its budget's limit of PDUs in flight (the request's own, else the host's);
             // one PDU per partition at a time: its heads move in step.
             let limit = p.config.max_in_flight_per_host() as usize;
-            let used = self.in_flight.iter().filter(|f| f.budget == p.budget);
-            if used.count() >= limit || self.in_flight.iter().any(|f| f.partition == p.id) {
+            let used = self
+                .in_flight
+                .iter()
+                .filter(|f| f.budget == p.budget)
+                .count();
+            if used >= limit || self.in_flight.iter().any(|f| f.partition == p.id) {
                 continue;
             }
             if let Some(pdu) = p.next_pdu() {
@@ -549,7 +557,13 @@ enum Work {
 }
 
 impl Partition {
-    fn new(id: u64, request: Arc<Request>, config: Config, range: Option<IndexRange>) -> Partition {
+    fn new(
+        id: u64,
+        request: Arc<Request>,
+        config: Config,
+        budget: Budget,
+        range: Option<IndexRange>,
+    ) -> Partition {
         let m = config.max_response_var_binds_per_pdu() as usize;
         let v1 = request.community().version() == crate::community::Version::V1;
         let work = match request.kind() {
@@ -604,7 +618,7 @@ impl Partition {
             id,
             request,
             config,
-            budget: Budget::Host,
+            budget,
             range,
             writer,
             errors: Vec::new(),
