@@ -46,7 +46,8 @@ Scenarios:
 Writes OUT/results.json (every run), OUT/summary.md (the medians, as BENCHMARKS.md quotes
 them) and OUT/throughput.png (varbinds/s vs concurrency; needs matplotlib). A suite stopped by
 an error writes what it measured before it to OUT/results-partial.json and
-OUT/summary-partial.md instead, and no plot, so a complete run's files are never overwritten.
+OUT/summary-partial.md instead, and no plot, so a complete run's files are never overwritten
+(a later complete run removes them).
 The memory and inflight scenarios run only with the `lib` client.
 
 usage: bench/run.py [--runs 5] [--reps 10,25,50] [--routes-reps 50] [--concurrency 1,8,64]
@@ -630,8 +631,12 @@ def main():
                 if r["scenario"] == "single" and r["table"] == "router"
                 and r["reps"] == a.conc_reps]
     rows, md = summarize(results, meta)
-    # A stopped suite must not overwrite a complete one's files.
+    # A stopped suite must not overwrite a complete one's files; a complete one replaces
+    # whatever a stopped one left.
     tag = "" if stopped is None else "-partial"
+    if stopped is None:
+        for name in ("results-partial.json", "summary-partial.md"):
+            (out / name).unlink(missing_ok=True)
     (out / f"results{tag}.json").write_text(json.dumps({"meta": meta, "runs": results,
                                                         "medians": rows}, indent=1))
     (out / f"summary{tag}.md").write_text(md)
