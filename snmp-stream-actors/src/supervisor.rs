@@ -161,6 +161,14 @@ impl Supervisor {
         }
     }
 
+    /// Frees the slot of `peer`'s actor, returning it.
+    fn release(&mut self, peer: &SocketAddr) -> Option<ActiveHost> {
+        let host = self.active.remove(peer)?;
+        self.load[host.arbiter] -= 1;
+        self.count_active();
+        Some(host)
+    }
+
     fn count_active(&self) {
         let counters = &self.output.shared().counters;
         counters
@@ -235,10 +243,11 @@ impl Handler<HostIdle> for Supervisor {
             .active
             .get(&idle.peer)
             .is_some_and(|h| h.sent == idle.requests);
-        if let (true, Some(host)) = (done, self.active.remove(&idle.peer)) {
+        if !done {
+            return;
+        }
+        if let Some(host) = self.release(&idle.peer) {
             host.addr.do_send(Stop);
-            self.load[host.arbiter] -= 1;
-            self.count_active();
             tracing::debug!(parent: &self.span, peer = %idle.peer, "host done");
             self.start_hosts(ctx);
         }
@@ -252,11 +261,8 @@ impl Handler<HostGone> for Supervisor {
         // After a normal stop the slot was freed at HostIdle (or holds a newer actor): only an
         // actor that ended without finishing — a panic — still has it.
         if self.active.get(&gone.peer).is_some_and(|h| h.id == gone.id) {
-            if let Some(host) = self.active.remove(&gone.peer) {
-                self.load[host.arbiter] -= 1;
-                self.count_active();
-                tracing::error!(parent: &self.span, peer = %gone.peer, "host actor ended without finishing; its requests were answered as cancelled");
-            }
+            self.release(&gone.peer);
+            tracing::error!(parent: &self.span, peer = %gone.peer, "host actor ended without finishing; its requests were answered as cancelled");
             self.start_hosts(ctx);
         }
     }
