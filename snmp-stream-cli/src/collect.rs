@@ -275,11 +275,9 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     if let (Some(p), false) = (&a.output, quiet) {
         report_written(records, hosts.len(), p);
     }
-    Ok(if responses.iter().all(|r| r.status == Status::Complete) {
-        Outcome::Ok
-    } else {
-        Outcome::Incomplete
-    })
+    Ok(Outcome::of(
+        responses.iter().all(|r| r.status == Status::Complete),
+    ))
 }
 
 /// A wireline file written as the responses arrive, one frame each, so that memory holds the
@@ -314,11 +312,7 @@ fn stream_wire(
     if !quiet {
         report_written(records, hosts, path);
     }
-    Ok(if complete {
-        Outcome::Ok
-    } else {
-        Outcome::Incomplete
-    })
+    Ok(Outcome::of(complete))
 }
 
 /// The stderr line saying what was written where.

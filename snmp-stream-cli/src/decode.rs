@@ -38,7 +38,7 @@ pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow
         }
         let s = if rows == 1 { "" } else { "s" };
         eprintln!("wrote {rows} record{s} to {}", out.display());
-        return Ok(outcome(truncated.is_empty()));
+        return Ok(Outcome::of(truncated.is_empty()));
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut first = true;
@@ -82,7 +82,7 @@ pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow
         first = false;
     }
     out.flush()?;
-    Ok(outcome(whole))
+    Ok(Outcome::of(whole))
 }
 
 fn report_truncated(path: &Path, t: &impl fmt::Display) {
@@ -90,12 +90,4 @@ fn report_truncated(path: &Path, t: &impl fmt::Display) {
         "snmp-stream: {}: {t} (the complete frames before it were kept)",
         path.display()
     );
-}
-
-fn outcome(whole: bool) -> Outcome {
-    if whole {
-        Outcome::Ok
-    } else {
-        Outcome::Incomplete
-    }
 }

@@ -132,11 +132,9 @@ pub fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::Result<
     if !quiet {
         eprintln!("next: snmp-stream walk HOST -c COMMUNITY ifTable   (see snmp-stream --help)");
     }
-    Ok(if responses.iter().all(|r| r.status == Status::Complete) {
-        Outcome::Ok
-    } else {
-        Outcome::Incomplete
-    })
+    Ok(Outcome::of(
+        responses.iter().all(|r| r.status == Status::Complete),
+    ))
 }
 
 /// The system group's scalars (sysDescr.0 … sysServices.0) as `name: value` lines; the

@@ -38,7 +38,7 @@ use toml::Spanned;
 
 use crate::Outcome;
 use crate::collect::{request, resolve_oids, seconds};
-use crate::output::{self, record_count};
+use crate::output::{self, cell, record_count};
 use crate::progress::{Counts, Progress};
 
 /// Failed hosts listed on stderr at the end; the rest are in the report.
@@ -564,6 +564,8 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     let counts = Arc::new(Counts::default());
     let progress = Progress::start(quiet, plan.hosts.len(), counts.clone(), started);
     let mut pending: Vec<Vec<Response>> = vec![Vec::new(); plan.hosts.len()];
+    // Records per host so far: each buffer is read once, for the progress and the report.
+    let mut records = vec![0usize; plan.hosts.len()];
     let mut reports: Vec<Option<HostReport>> = (0..plan.hosts.len()).map(|_| None).collect();
     let mut files = 0usize;
     let result = (|| -> anyhow::Result<()> {
@@ -572,12 +574,19 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
                 let Some(&i) = index.get(r.request.host()) else {
                     continue;
                 };
-                counts.varbinds.fetch_add(record_count(&r) as u64, Relaxed);
+                let n = record_count(&r);
+                counts.varbinds.fetch_add(n as u64, Relaxed);
+                records[i] += n;
                 pending[i].push(r);
                 if pending[i].len() == expected[i] {
                     let responses = std::mem::take(&mut pending[i]);
-                    let report =
-                        finish_host(&plan.hosts[i], &responses, &plan.output, plan.format)?;
+                    let report = finish_host(
+                        &plan.hosts[i],
+                        &responses,
+                        records[i],
+                        &plan.output,
+                        plan.format,
+                    )?;
                     files += usize::from(report.varbinds > 0);
                     counts.done.fetch_add(1, Relaxed);
                     match report.status {
@@ -649,21 +658,18 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
         plan.output.display()
     )?;
     out.flush()?;
-    Ok(if ok == plan.hosts.len() {
-        Outcome::Ok
-    } else {
-        Outcome::Incomplete
-    })
+    Ok(Outcome::of(ok == plan.hosts.len()))
 }
 
 /// Writes a finished host's data file (when it returned any varbinds) and returns its report.
+/// Writes a host's file and makes its report; `varbinds` are its responses' records.
 fn finish_host(
     host: &Host,
     responses: &[Response],
+    varbinds: usize,
     dir: &Path,
     format: JobFormat,
 ) -> anyhow::Result<HostReport> {
-    let varbinds: usize = responses.iter().map(record_count).sum();
     let mut errors: Vec<String> = responses
         .iter()
         .flat_map(|r| {
@@ -730,27 +736,22 @@ fn write_report(path: &Path, hosts: &[Host], reports: &[Option<HostReport>]) -> 
         let line = match r {
             Some(r) => format!(
                 "{},{},{},{},{}\n",
-                csv(&h.to_string()),
+                cell(&h.to_string(), true),
                 r.status.name(),
                 r.varbinds,
                 r.errors.len(),
-                csv(&r.errors.join("; "))
+                cell(&r.errors.join("; "), true)
             ),
             // Every accepted request is answered; a host without a report means the
             // collector stopped early.
-            None => format!("{},failed,0,1,collector stopped\n", csv(&h.to_string())),
+            None => format!(
+                "{},failed,0,1,collector stopped\n",
+                cell(&h.to_string(), true)
+            ),
         };
         s.push_str(&line);
     }
     std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))
-}
-
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 #[cfg(test)]

@@ -229,6 +229,17 @@ pub enum Outcome {
     Incomplete,
 }
 
+impl Outcome {
+    /// [`Outcome::Ok`] when everything was had, else [`Outcome::Incomplete`].
+    pub fn of(complete: bool) -> Outcome {
+        if complete {
+            Outcome::Ok
+        } else {
+            Outcome::Incomplete
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);

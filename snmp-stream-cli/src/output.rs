@@ -444,7 +444,7 @@ fn hex(b: &[u8]) -> String {
 
 /// CSV-quotes a cell when it needs it (RFC 4180); in tab-separated text, tabs and line breaks
 /// become spaces.
-fn cell(s: &str, csv: bool) -> String {
+pub(crate) fn cell(s: &str, csv: bool) -> String {
     if csv && s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else if !csv {

@@ -89,8 +89,6 @@ pub struct Session {
     ids: RequestIds,
     partitions: Vec<Partition>,
     next_partition: u64,
-    /// Requests added so far: names a request's own in-flight budget.
-    next_request: u64,
     in_flight: Vec<InFlight>,
     events: VecDeque<Event>,
     stats: SessionStats,
@@ -110,7 +108,6 @@ impl Session {
             ids: RequestIds::new(seed),
             partitions: Vec::new(),
             next_partition: 0,
-            next_request: 0,
             in_flight: Vec::new(),
             events: VecDeque::new(),
             stats: SessionStats::default(),
@@ -131,12 +128,12 @@ impl Session {
             self.deadline = Some(self.deadline.map_or(at, |x| x.min(at)));
         }
         // A request that sets its own in-flight limit has a budget of its own beside the
-        // host's, which every other request shares: neither can starve the other.
+        // host's, which every other request shares: neither can starve the other. It is named
+        // by the id of its first partition, unique to it.
         let budget = match request.config().max_in_flight_per_host {
-            Some(_) => Budget::Request(self.next_request),
+            Some(_) => Budget::Request(self.next_partition),
             None => Budget::Host,
         };
-        self.next_request += 1;
         for range in request.partitions() {
             let id = self.next_partition;
             self.next_partition += 1;
@@ -186,13 +183,12 @@ impl Session {
         for p in &mut self.partitions {
             // Up to its budget's limit of PDUs in flight (the request's own, else the host's);
             // one PDU per partition at a time: its heads move in step.
-            let limit = p.config.max_in_flight_per_host() as usize;
-            let used = self
-                .in_flight
-                .iter()
-                .filter(|f| f.budget == p.budget)
-                .count();
-            if used >= limit || self.in_flight.iter().any(|f| f.partition == p.id) {
+            let (mut used, mut busy) = (0, false);
+            for f in &self.in_flight {
+                used += usize::from(f.budget == p.budget);
+                busy |= f.partition == p.id;
+            }
+            if busy || used >= p.config.max_in_flight_per_host() as usize {
                 continue;
             }
             if let Some(pdu) = p.next_pdu() {
