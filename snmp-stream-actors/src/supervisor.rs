@@ -275,3 +275,66 @@ impl Handler<Drained> for Supervisor {
         self.start_hosts(ctx);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use actix::{Arbiter, System};
+    use snmp_stream_core::{Community, Host, Oid};
+    use tokio::sync::mpsc::unbounded_channel;
+
+    use super::*;
+    use crate::output::Shared;
+
+    #[test]
+    fn a_late_idle_report_keeps_the_busy_hosts_slot() {
+        // A host that never answers keeps its actor busy for the whole test.
+        let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let peer = silent.local_addr().unwrap();
+        let shared = Arc::new(Shared::new(usize::MAX));
+        System::new().block_on(async {
+            let (tx, _rx) = unbounded_channel();
+            let config = Config::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap();
+            let output = Output::new(tx, shared.clone());
+            let supervisor = Supervisor::new(config, vec![Arbiter::current()], output).start();
+            let submit = || Submit {
+                request: Arc::new(
+                    Request::get(
+                        Host::ip(peer.ip(), peer.port()),
+                        Community::v2c("public"),
+                        vec!["1.3.6.1.2.1.1.5.0".parse::<Oid>().unwrap()],
+                    )
+                    .build()
+                    .unwrap(),
+                ),
+                _permit: None,
+            };
+            supervisor.send(submit()).await.unwrap();
+            supervisor.send(submit()).await.unwrap();
+            // The actor's report of being idle after the first request reaches the supervisor
+            // after the second was handed to it: the host is still busy.
+            supervisor
+                .send(HostIdle { peer, requests: 1 })
+                .await
+                .unwrap();
+            supervisor.send(submit()).await.unwrap();
+            let counters = &shared.counters;
+            assert_eq!(
+                counters.hosts_started.load(Relaxed),
+                1,
+                "a second actor was started for a busy host"
+            );
+            assert_eq!(counters.hosts_active.load(Relaxed), 1);
+            // Its report after all three frees the slot.
+            supervisor
+                .send(HostIdle { peer, requests: 3 })
+                .await
+                .unwrap();
+            assert_eq!(counters.hosts_active.load(Relaxed), 0);
+        });
+    }
+}
