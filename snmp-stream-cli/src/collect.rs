@@ -87,11 +87,14 @@ pub fn parse_version(s: &str) -> Result<Version, String> {
         .map_err(|_| format!("unknown SNMP version `{s}` (expected 1 or 2c)"))
 }
 
-/// Fractional seconds as a duration: positive and finite.
+/// Fractional seconds as a duration: positive. A value too large for a duration becomes
+/// `Duration::MAX`, which the config then refuses with its own bound.
 pub fn seconds(what: &str, secs: f64) -> anyhow::Result<Duration> {
     match Duration::try_from_secs_f64(secs) {
         Ok(d) if !d.is_zero() => Ok(d),
-        _ => bail!("{what} must be a positive number of seconds, not {secs}"),
+        Err(_) if secs > 0.0 => Ok(Duration::MAX),
+        // `{:?}` keeps 1e300 short.
+        _ => bail!("{what} must be a positive number of seconds, not {secs:?}"),
     }
 }
 
@@ -258,6 +261,8 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     while let Some(batch) = manager.run() {
         responses.extend(batch);
     }
+    // The collector counts the records its writers wrote: every record of every response.
+    let records = manager.stats().varbinds;
     drop(manager);
     // Command-line order of hosts, then index-range order.
     responses.sort_by(|x, y| {
@@ -270,7 +275,7 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let records = output::write_responses(&responses, format, a.output.as_deref(), &mut out)?;
+    output::write_responses(&responses, format, a.output.as_deref(), &mut out)?;
     out.flush()?;
     if let (Some(p), false) = (&a.output, quiet) {
         report_written(records, hosts.len(), p);
@@ -316,7 +321,7 @@ fn stream_wire(
 }
 
 /// The stderr line saying what was written where.
-fn report_written(records: impl std::fmt::Display, hosts: usize, path: &Path) {
+fn report_written(records: u64, hosts: usize, path: &Path) {
     let noun = if hosts == 1 { "host" } else { "hosts" };
     eprintln!(
         "wrote {records} varbinds from {hosts} {noun} to {}",
@@ -384,5 +389,9 @@ mod tests {
         assert!(seconds("t", 0.0).is_err());
         assert!(seconds("t", -1.0).is_err());
         assert!(seconds("t", f64::NAN).is_err());
+        assert_eq!(seconds("t", 1e300).unwrap(), Duration::MAX);
+        assert_eq!(seconds("t", f64::INFINITY).unwrap(), Duration::MAX);
+        let e = seconds("t", -1e300).unwrap_err().to_string();
+        assert!(e.ends_with("not -1e300"), "{e}");
     }
 }

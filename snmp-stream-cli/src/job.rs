@@ -31,14 +31,14 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{
-    Community, Config, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Response,
-    Status, Version,
+    Community, Config, ConfigError, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind,
+    Response, Status, Version,
 };
 use toml::Spanned;
 
 use crate::Outcome;
 use crate::collect::{request, resolve_oids, seconds};
-use crate::output::{self, cell, record_count};
+use crate::output::{self, OutFormat, cell, record_count};
 use crate::progress::{Counts, Progress};
 
 /// Failed hosts listed on stderr at the end; the rest are in the report.
@@ -50,6 +50,21 @@ const LIST_FAILED: usize = 10;
 enum JobFormat {
     Wire,
     Parquet,
+}
+
+impl JobFormat {
+    fn extension(self) -> &'static str {
+        OutFormat::from(self).extension()
+    }
+}
+
+impl From<JobFormat> for OutFormat {
+    fn from(f: JobFormat) -> OutFormat {
+        match f {
+            JobFormat::Wire => OutFormat::Wire,
+            JobFormat::Parquet => OutFormat::Parquet,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -234,21 +249,41 @@ impl Effective {
         if let Some(t) = s.timeout {
             o.timeout = Some(seconds("timeout", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
         }
-        // Zero would be refused later by the config, without a line: refuse it here.
-        let at_least_one = |name: &str, setting: &Spanned<u32>| match *setting.get_ref() {
-            0 => Err(src.err(setting.span(), format_args!("`{name}` must be at least 1"))),
-            n => Ok(n),
-        };
         if let Some(n) = s.max_varbinds {
-            o.max_response_var_binds_per_pdu = Some(at_least_one("max_varbinds", n)?);
+            o.max_response_var_binds_per_pdu = Some(*n.get_ref());
         }
         if let Some(n) = s.max_repetitions {
-            o.max_repetitions = Some(Some(at_least_one("max_repetitions", n)?));
+            o.max_repetitions = Some(Some(*n.get_ref()));
         }
         if let Some(t) = s.deadline {
             o.host_deadline = Some(Some(
                 seconds("deadline", *t.get_ref()).map_err(|e| src.err(t.span(), e))?,
             ));
+        }
+        // The config's bounds, checked here so that the error names the setting's line and
+        // key; the request built later checks them again, against the collector's config.
+        if let Err(err) = Config::default().with_overrides(o) {
+            let (field, bound) = match &err {
+                ConfigError::Zero(field) => (*field, "must be at least 1".to_string()),
+                ConfigError::TooLarge { field, max } => (*field, format!("must be at most {max}")),
+                ConfigError::TooLong { field, max } => {
+                    (*field, format!("must be at most {} s", max.as_secs_f64()))
+                }
+                _ => return Err(anyhow!(err)),
+            };
+            let setting = match field {
+                "timeout" => s.timeout.map(|t| ("timeout", t.span())),
+                "max_response_var_binds_per_pdu" => {
+                    s.max_varbinds.map(|n| ("max_varbinds", n.span()))
+                }
+                "max_repetitions" => s.max_repetitions.map(|n| ("max_repetitions", n.span())),
+                "host_deadline" => s.deadline.map(|t| ("deadline", t.span())),
+                _ => None,
+            };
+            // A field this layer did not set failed in the layer that set it.
+            if let Some((key, span)) = setting {
+                return Err(src.err(span, format_args!("`{key}` {bound}")));
+            }
         }
         Ok(e)
     }
@@ -642,18 +677,16 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} hosts: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbinds in {:.2} s ({:.0} varbinds/s)",
+        "{} host{}: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbinds in {:.2} s ({:.0} varbinds/s)",
         plan.hosts.len(),
+        if plan.hosts.len() == 1 { "" } else { "s" },
         elapsed.as_secs_f64(),
         varbinds as f64 / elapsed.as_secs_f64().max(1e-3)
     )?;
     writeln!(
         out,
         "wrote {files} {} file{} and report.csv to {}",
-        match plan.format {
-            JobFormat::Wire => "wire",
-            JobFormat::Parquet => "parquet",
-        },
+        plan.format.extension(),
         if files == 1 { "" } else { "s" },
         plan.output.display()
     )?;
@@ -661,8 +694,8 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     Ok(Outcome::of(ok == plan.hosts.len()))
 }
 
-/// Writes a finished host's data file (when it returned any varbinds) and returns its report.
-/// Writes a host's file and makes its report; `varbinds` are its responses' records.
+/// Writes a finished host's data file (when it returned any varbinds) and returns its report;
+/// `varbinds` are its responses' records.
 fn finish_host(
     host: &Host,
     responses: &[Response],
@@ -683,7 +716,8 @@ fn finish_host(
     if varbinds > 0 {
         // A host whose file cannot be written (a full disk, a permission) fails in the report;
         // the job goes on with the other hosts and still writes report.csv.
-        if let Err(e) = write_host_file(host, responses, dir, format) {
+        let path = dir.join(format!("{}.{}", file_stem(host), format.extension()));
+        if let Err(e) = output::write_file(responses, format.into(), &path) {
             errors.push(format!("output: {e:#}"));
             status = HostStatus::Failed;
         }
@@ -693,28 +727,6 @@ fn finish_host(
         varbinds,
         errors,
     })
-}
-
-fn write_host_file(
-    host: &Host,
-    responses: &[Response],
-    dir: &Path,
-    format: JobFormat,
-) -> anyhow::Result<()> {
-    let stem = file_stem(host);
-    match format {
-        JobFormat::Wire => {
-            let path = dir.join(format!("{stem}.wire"));
-            let bytes = output::wire_bytes(responses).context("encoding the responses")?;
-            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        }
-        JobFormat::Parquet => {
-            let path = dir.join(format!("{stem}.parquet"));
-            snmp_stream_decode::write_parquet(&mut output::frames(responses)?.records, &path)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-    }
-    Ok(())
 }
 
 /// `line` up to its comment (`#` at the start or after whitespace), trimmed.
@@ -853,6 +865,34 @@ oids = ["sysDescr.0"]
         );
         let e = err("timeout = 0\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
         assert!(e.contains("line 1: timeout must be a positive"), "{e}");
+        // Values beyond the config's bounds name the setting's line and key, at every level.
+        let e = err(
+            "hosts = [\"h\",\n  { host = \"g\", max_varbinds = 3000000000 }]\n[[group]]\noids = [\"ifTable\"]\n",
+        );
+        assert!(
+            e.contains("job.toml line 2: `max_varbinds` must be at most 2147483647"),
+            "{e}"
+        );
+        let e =
+            err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nmax_repetitions = 2147483648\n");
+        assert!(
+            e.contains("job.toml line 4: `max_repetitions` must be at most 2147483647"),
+            "{e}"
+        );
+        for t in ["100000", "1e300", "inf"] {
+            let e = err(&format!(
+                "hosts = [\"h\"]\ntimeout = {t}\n[[group]]\noids = [\"ifTable\"]\n"
+            ));
+            assert!(
+                e.contains("job.toml line 2: `timeout` must be at most 86400 s"),
+                "{e}"
+            );
+        }
+        let e = err("deadline = 1e9\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(
+            e.contains("job.toml line 1: `deadline` must be at most 2592000 s"),
+            "{e}"
+        );
         let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nranges = [\"9:1\"]\n");
         assert!(e.contains("line 4: bad range `9:1`"), "{e}");
         let e = err("hosts = [\"h\", \"h:161\"]\n[[group]]\noids = [\"ifTable\"]\n");

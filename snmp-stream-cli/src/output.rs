@@ -70,38 +70,45 @@ pub fn frames(responses: &[Response]) -> anyhow::Result<FileFrames> {
 }
 
 /// Writes `responses` in `format` to `path`, or to `out` when `path` is `None` (the text
-/// formats only). Returns the number of varbinds written.
+/// formats only).
 pub fn write_responses(
     responses: &[Response],
     format: OutFormat,
     path: Option<&Path>,
     out: &mut impl Write,
-) -> anyhow::Result<usize> {
-    let records = responses.iter().map(record_count).sum();
+) -> anyhow::Result<()> {
     match (format, path) {
+        (_, Some(p)) => write_file(responses, format, p),
         (OutFormat::Wire | OutFormat::Parquet, None) => {
             bail!(
                 "--format {} writes a file: give -o PATH",
                 format.extension()
             )
         }
-        (OutFormat::Wire, Some(p)) => {
+        (OutFormat::Table | OutFormat::Csv, None) => write_text(responses, format, out),
+    }
+}
+
+/// Writes `responses` in `format` to the file at `path`, created or replaced.
+pub fn write_file(responses: &[Response], format: OutFormat, path: &Path) -> anyhow::Result<()> {
+    let writing = || format!("writing {}", path.display());
+    match format {
+        OutFormat::Wire => {
             let bytes = wire_bytes(responses).context("encoding the responses")?;
-            std::fs::write(p, bytes).with_context(|| format!("writing {}", p.display()))?;
+            std::fs::write(path, bytes).with_context(writing)
         }
-        (OutFormat::Parquet, Some(p)) => {
-            write_parquet(&mut frames(responses)?.records, p)?;
+        OutFormat::Parquet => {
+            write_parquet(&mut frames(responses)?.records, path).with_context(writing)?;
+            Ok(())
         }
-        (OutFormat::Table | OutFormat::Csv, Some(p)) => {
-            let file = File::create(p).with_context(|| format!("creating {}", p.display()))?;
+        OutFormat::Table | OutFormat::Csv => {
+            let file =
+                File::create(path).with_context(|| format!("creating {}", path.display()))?;
             let mut file = io::BufWriter::new(file);
             write_text(responses, format, &mut file)?;
-            file.flush()
-                .with_context(|| format!("writing {}", p.display()))?;
+            file.flush().with_context(writing)
         }
-        (OutFormat::Table | OutFormat::Csv, None) => write_text(responses, format, out)?,
     }
-    Ok(records)
 }
 
 fn write_text(
