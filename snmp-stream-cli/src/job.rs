@@ -247,7 +247,7 @@ impl Effective {
             o.retries = Some(n);
         }
         if let Some(t) = s.timeout {
-            o.timeout = Some(seconds("timeout", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
+            o.timeout = Some(seconds("`timeout`", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
         }
         if let Some(n) = s.max_varbinds {
             o.max_response_var_binds_per_pdu = Some(*n.get_ref());
@@ -257,18 +257,16 @@ impl Effective {
         }
         if let Some(t) = s.deadline {
             o.host_deadline = Some(Some(
-                seconds("deadline", *t.get_ref()).map_err(|e| src.err(t.span(), e))?,
+                seconds("`deadline`", *t.get_ref()).map_err(|e| src.err(t.span(), e))?,
             ));
         }
         // The config's bounds, checked here so that the error names the setting's line and
         // key; the request built later checks them again, against the collector's config.
         if let Err(err) = Config::default().with_overrides(o) {
-            let (field, bound) = match &err {
-                ConfigError::Zero(field) => (*field, "must be at least 1".to_string()),
-                ConfigError::TooLarge { field, max } => (*field, format!("must be at most {max}")),
-                ConfigError::TooLong { field, max } => {
-                    (*field, format!("must be at most {} s", max.as_secs_f64()))
-                }
+            let field = match &err {
+                ConfigError::Zero(field)
+                | ConfigError::TooLarge { field, .. }
+                | ConfigError::TooLong { field, .. } => *field,
                 _ => return Err(anyhow!(err)),
             };
             let setting = match field {
@@ -282,10 +280,22 @@ impl Effective {
             };
             // A field this layer did not set failed in the layer that set it.
             if let Some((key, span)) = setting {
-                return Err(src.err(span, format_args!("`{key}` {bound}")));
+                return Err(src.err(span, out_of_bounds(key, &err)));
             }
         }
         Ok(e)
+    }
+}
+
+/// A config error as the job file's `key` breaks it.
+fn out_of_bounds(key: &str, err: &ConfigError) -> String {
+    match err {
+        ConfigError::Zero(_) => format!("`{key}` must be at least 1"),
+        ConfigError::TooLarge { max, .. } => format!("`{key}` must be at most {max}"),
+        ConfigError::TooLong { max, .. } => {
+            format!("`{key}` must be at most {} s", max.as_secs_f64())
+        }
+        other => format!("`{key}`: {other}"),
     }
 }
 
@@ -492,7 +502,7 @@ pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
             ConfigOverrides::new()
                 .max_async_sessions(*n.get_ref())
                 .build()
-                .map_err(|e| src.err(n.span(), format_args!("sessions: {e}")))?;
+                .map_err(|e| src.err(n.span(), out_of_bounds("sessions", &e)))?;
             Some(n.into_inner())
         }
         None => None,
@@ -804,7 +814,7 @@ oids = ["sysDescr.0"]
         let e = err(
             "community = \"public\"\nsessions = 0\nhosts = [\"10.0.0.1\"]\n[[group]]\noids = [\"sysName.0\"]\n",
         );
-        assert!(e.contains("line 2: sessions:"), "{e}");
+        assert!(e.contains("line 2: `sessions` must be at least 1"), "{e}");
     }
 
     #[test]
@@ -864,7 +874,7 @@ oids = ["sysDescr.0"]
             "{e}"
         );
         let e = err("timeout = 0\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
-        assert!(e.contains("line 1: timeout must be a positive"), "{e}");
+        assert!(e.contains("line 1: `timeout` must be a positive"), "{e}");
         // Values beyond the config's bounds name the setting's line and key, at every level.
         let e = err(
             "hosts = [\"h\",\n  { host = \"g\", max_varbinds = 3000000000 }]\n[[group]]\noids = [\"ifTable\"]\n",
@@ -907,7 +917,7 @@ oids = ["sysDescr.0"]
         assert!(e.contains("line 1: unknown field `bogus`"), "{e}");
         let e =
             err("hosts = [{ host = \"h\",\n  timeout = -1 }]\n[[group]]\noids = [\"ifTable\"]\n");
-        assert!(e.contains("line 2: timeout must be a positive"), "{e}");
+        assert!(e.contains("line 2: `timeout` must be a positive"), "{e}");
         let e = err("version = \"3\"\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
         assert!(e.contains("line 1: unknown SNMP version `3`"), "{e}");
     }
