@@ -92,19 +92,26 @@ pub fn write_responses(
 /// Writes `responses` in `format` to the file at `path`, created or replaced.
 pub fn write_file(responses: &[Response], format: OutFormat, path: &Path) -> anyhow::Result<()> {
     let writing = || format!("writing {}", path.display());
+    let create = || {
+        File::create(path)
+            .map(io::BufWriter::new)
+            .with_context(|| format!("creating {}", path.display()))
+    };
     match format {
         OutFormat::Wire => {
-            let bytes = wire_bytes(responses).context("encoding the responses")?;
-            std::fs::write(path, bytes).with_context(writing)
+            let mut w = WirelineFileWriter::new(create()?).with_context(writing)?;
+            for r in responses {
+                w.write_response(r).with_context(writing)?;
+            }
+            w.into_inner().with_context(writing)?;
+            Ok(())
         }
         OutFormat::Parquet => {
             write_parquet(&mut frames(responses)?.records, path).with_context(writing)?;
             Ok(())
         }
         OutFormat::Table | OutFormat::Csv => {
-            let file =
-                File::create(path).with_context(|| format!("creating {}", path.display()))?;
-            let mut file = io::BufWriter::new(file);
+            let mut file = create()?;
             write_text(responses, format, &mut file)?;
             file.flush().with_context(writing)
         }

@@ -519,6 +519,55 @@ fn a_job_with_dead_hosts_reports_them_and_exits_1() {
 }
 
 #[test]
+fn a_wire_job_writes_a_wireline_file_per_host() {
+    // Two hosts, two groups (one ranged): each host's file holds a frame per response, named
+    // by group, and its records add up to the report's count.
+    let sim = simulator(2);
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    let hosts: Vec<String> = sim.addrs().iter().map(|a| format!("\"{a}\"")).collect();
+    std::fs::write(
+        &job,
+        format!(
+            "output = \"out\"\nformat = \"wire\"\ncommunity = \"{COMMUNITY}\"\n\
+             hosts = [{}]\n\n\
+             [[group]]\nname = \"system\"\noids = [\"sysName\", \"sysUpTime\"]\n\n\
+             [[group]]\nname = \"ifs\"\noids = [\"ifDescr\"]\nranges = [\":1\", \"2:\"]\n",
+            hosts.join(", ")
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(&["run", job.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("wrote 2 wire files and report.csv"), "{out}");
+    let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
+    for addr in sim.addrs() {
+        let stem = addr.to_string().replace(':', "_");
+        let bytes = std::fs::read(dir.path().join(format!("out/{stem}.wire"))).unwrap();
+        let mut seen: Vec<(String, usize)> = frames(&bytes)
+            .map(|f| {
+                let f = f.unwrap();
+                let meta = f.meta.clone().expect("metadata");
+                assert_eq!(meta.host, addr.to_string());
+                assert_eq!(meta.status, Status::Complete);
+                let words = f.words().unwrap();
+                let n = Wireline::parse(&words).unwrap().records().count();
+                (String::from_utf8(meta.req_id).unwrap(), n)
+            })
+            .collect();
+        seen.sort();
+        let want = [
+            ("ifs".to_owned(), 1),
+            ("ifs".to_owned(), 1),
+            ("system".to_owned(), 2),
+        ];
+        assert_eq!(seen, want);
+        let row = format!("{addr},ok,4,");
+        assert!(report.lines().any(|l| l.starts_with(&row)), "{report}");
+    }
+}
+
+#[test]
 fn demo_writes_parquet_and_prints_the_interface_table() {
     let dir = tempfile::tempdir().unwrap();
     let pq = dir.path().join("demo.parquet");
