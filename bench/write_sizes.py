@@ -5,8 +5,9 @@ Usage: bench/write_sizes.py [--mib N] [--dir DIR] SIZE_KIB...
 
 Each SIZE_KIB runs in a fresh process (as a CLI run is one): it fills N MiB (default 800) of
 memory, then writes it to DIR/write-sizes.tmp (default: the current directory) in os.write
-calls of SIZE_KIB each, and prints the system and wall time of the writes. Why the CLI hands
-the kernel at most 1 MiB per write: see BENCHMARKS.md ("Where the CPU goes").
+calls of SIZE_KIB each, and prints the system and wall time of the writes. It was used to test
+whether the CLI should cut its large writes into pieces (it should not: BENCHMARKS.md, "Tried
+and dropped" under the CLI's CPU).
 """
 import argparse
 import os
