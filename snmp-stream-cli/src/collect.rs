@@ -7,14 +7,14 @@ use std::net::ToSocketAddrs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use clap::Args;
 use snmp_stream_actors::SessionManager;
 use snmp_stream_core::request::RequestBuilder;
 use snmp_stream_core::wireline::file::WirelineFileWriter;
 use snmp_stream_core::{
-    Community, Config, ConfigOverrides, Host, HostName, IndexRange, Oid, Request, RequestKind,
-    Response, Status, Version,
+    Community, Config, ConfigError, ConfigOverrides, Host, HostName, IndexRange, Oid, Request,
+    RequestKind, Response, Status, Version,
 };
 
 use crate::Outcome;
@@ -87,14 +87,38 @@ pub fn parse_version(s: &str) -> Result<Version, String> {
         .map_err(|_| format!("unknown SNMP version `{s}` (expected 1 or 2c)"))
 }
 
-/// Fractional seconds as a duration: positive. A value too large for a duration becomes
-/// `Duration::MAX`, which the config then refuses with its own bound.
+/// Fractional seconds as a duration: at least a nanosecond. A value too large for a duration
+/// becomes `Duration::MAX`, which the config then refuses with its own bound.
 pub fn seconds(what: &str, secs: f64) -> anyhow::Result<Duration> {
     match Duration::try_from_secs_f64(secs) {
         Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) if secs > 0.0 => bail!("{what} must be at least 1 ns, not {}", number(secs)),
         Err(_) if secs > 0.0 => Ok(Duration::MAX),
-        // `{:?}` keeps 1e300 short.
-        _ => bail!("{what} must be a positive number of seconds, not {secs:?}"),
+        _ => bail!(
+            "{what} must be a positive number of seconds, not {}",
+            number(secs)
+        ),
+    }
+}
+
+/// `x` as a person writes it: `-1`, `0.5`, and `-1e300` rather than 300 digits.
+fn number(x: f64) -> String {
+    if x.is_finite() && x.abs() < 1e16 {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// A config error as `key` (a job file's `` `timeout` `` or a flag's `--timeout`) breaks it.
+pub fn out_of_bounds(key: &str, err: &ConfigError) -> String {
+    match err {
+        ConfigError::Zero(_) => format!("{key} must be at least 1"),
+        ConfigError::TooLarge { max, .. } => format!("{key} must be at most {max}"),
+        ConfigError::TooLong { max, .. } => {
+            format!("{key} must be at most {} s", max.as_secs_f64())
+        }
+        other => format!("{key}: {other}"),
     }
 }
 
@@ -187,7 +211,24 @@ fn config(a: &CollectArgs) -> anyhow::Result<Config> {
     if let Some(n) = a.sessions {
         o = o.max_async_sessions(n);
     }
-    Ok(o.build()?)
+    o.build().map_err(|e| {
+        let flag = match &e {
+            ConfigError::Zero(field)
+            | ConfigError::TooLarge { field, .. }
+            | ConfigError::TooLong { field, .. } => match *field {
+                "timeout" => Some("--timeout"),
+                "max_response_var_binds_per_pdu" => Some("--max-varbinds"),
+                "max_repetitions" => Some("--max-repetitions"),
+                "max_async_sessions" => Some("--sessions"),
+                _ => None,
+            },
+            _ => None,
+        };
+        match flag {
+            Some(flag) => anyhow!(out_of_bounds(flag, &e)),
+            None => anyhow!(e),
+        }
+    })
 }
 
 /// Builds a request of `kind`.
@@ -324,7 +365,8 @@ fn stream_wire(
 fn report_written(records: u64, hosts: usize, path: &Path) {
     let noun = if hosts == 1 { "host" } else { "hosts" };
     eprintln!(
-        "wrote {records} varbinds from {hosts} {noun} to {}",
+        "wrote {records} varbind{} from {hosts} {noun} to {}",
+        if records == 1 { "" } else { "s" },
         path.display()
     );
 }
@@ -393,5 +435,9 @@ mod tests {
         assert_eq!(seconds("t", f64::INFINITY).unwrap(), Duration::MAX);
         let e = seconds("t", -1e300).unwrap_err().to_string();
         assert!(e.ends_with("not -1e300"), "{e}");
+        let e = seconds("t", -1.0).unwrap_err().to_string();
+        assert!(e.ends_with("not -1"), "{e}");
+        let e = seconds("t", 1e-10).unwrap_err().to_string();
+        assert_eq!(e, "t must be at least 1 ns, not 0.0000000001");
     }
 }

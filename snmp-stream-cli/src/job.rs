@@ -37,7 +37,7 @@ use snmp_stream_core::{
 use toml::Spanned;
 
 use crate::Outcome;
-use crate::collect::{request, resolve_oids, seconds};
+use crate::collect::{out_of_bounds, request, resolve_oids, seconds};
 use crate::output::{self, OutFormat, cell, record_count};
 use crate::progress::{Counts, Progress};
 
@@ -267,7 +267,8 @@ impl Effective {
                 ConfigError::Zero(field)
                 | ConfigError::TooLarge { field, .. }
                 | ConfigError::TooLong { field, .. } => *field,
-                _ => return Err(anyhow!(err)),
+                // The backoff is not a job setting; its cap is checked against the timeout.
+                _ => "timeout",
             };
             let setting = match field {
                 "timeout" => s.timeout.map(|t| ("timeout", t.span())),
@@ -280,22 +281,10 @@ impl Effective {
             };
             // A field this layer did not set failed in the layer that set it.
             if let Some((key, span)) = setting {
-                return Err(src.err(span, out_of_bounds(key, &err)));
+                return Err(src.err(span, out_of_bounds(&format!("`{key}`"), &err)));
             }
         }
         Ok(e)
-    }
-}
-
-/// A config error as the job file's `key` breaks it.
-fn out_of_bounds(key: &str, err: &ConfigError) -> String {
-    match err {
-        ConfigError::Zero(_) => format!("`{key}` must be at least 1"),
-        ConfigError::TooLarge { max, .. } => format!("`{key}` must be at most {max}"),
-        ConfigError::TooLong { max, .. } => {
-            format!("`{key}` must be at most {} s", max.as_secs_f64())
-        }
-        other => format!("`{key}`: {other}"),
     }
 }
 
@@ -502,7 +491,7 @@ pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
             ConfigOverrides::new()
                 .max_async_sessions(*n.get_ref())
                 .build()
-                .map_err(|e| src.err(n.span(), out_of_bounds("sessions", &e)))?;
+                .map_err(|e| src.err(n.span(), out_of_bounds("`sessions`", &e)))?;
             Some(n.into_inner())
         }
         None => None,
@@ -553,6 +542,8 @@ struct HostReport {
     status: HostStatus,
     varbinds: usize,
     errors: Vec<String>,
+    /// Whether the host's data file was written.
+    wrote_file: bool,
 }
 
 /// A file name for a host's data: its `name:port` with anything but letters, digits, `.` and
@@ -632,7 +623,7 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
                         &plan.output,
                         plan.format,
                     )?;
-                    files += usize::from(report.varbinds > 0);
+                    files += usize::from(report.wrote_file);
                     counts.done.fetch_add(1, Relaxed);
                     match report.status {
                         HostStatus::Ok => {}
@@ -687,9 +678,10 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} host{}: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbinds in {:.2} s ({:.0} varbinds/s)",
+        "{} host{}: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbind{} in {:.2} s ({:.0} varbinds/s)",
         plan.hosts.len(),
         if plan.hosts.len() == 1 { "" } else { "s" },
+        if varbinds == 1 { "" } else { "s" },
         elapsed.as_secs_f64(),
         varbinds as f64 / elapsed.as_secs_f64().max(1e-3)
     )?;
@@ -723,19 +715,24 @@ fn finish_host(
         })
         .collect();
     let mut status = HostStatus::of(responses);
+    let mut wrote_file = false;
     if varbinds > 0 {
         // A host whose file cannot be written (a full disk, a permission) fails in the report;
         // the job goes on with the other hosts and still writes report.csv.
         let path = dir.join(format!("{}.{}", file_stem(host), format.extension()));
-        if let Err(e) = output::write_file(responses, format.into(), &path) {
-            errors.push(format!("output: {e:#}"));
-            status = HostStatus::Failed;
+        match output::write_file(responses, format.into(), &path) {
+            Ok(()) => wrote_file = true,
+            Err(e) => {
+                errors.push(format!("output: {e:#}"));
+                status = HostStatus::Failed;
+            }
         }
     }
     Ok(HostReport {
         status,
         varbinds,
         errors,
+        wrote_file,
     })
 }
 
@@ -898,6 +895,14 @@ oids = ["sysDescr.0"]
                 "{e}"
             );
         }
+        // A job-level value out of bounds is refused even where every group overrides it.
+        let e = err(
+            "timeout = 100000\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\ntimeout = 1\n",
+        );
+        assert!(
+            e.contains("job.toml line 1: `timeout` must be at most 86400 s"),
+            "{e}"
+        );
         let e = err("deadline = 1e9\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
         assert!(
             e.contains("job.toml line 1: `deadline` must be at most 2592000 s"),

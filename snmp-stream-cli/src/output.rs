@@ -89,8 +89,17 @@ pub fn write_responses(
     }
 }
 
-/// Writes `responses` in `format` to the file at `path`, created or replaced.
+/// Writes `responses` in `format` to the file at `path`, created or replaced; a file that
+/// cannot be written whole is removed, so that no truncated file looks like a result.
 pub fn write_file(responses: &[Response], format: OutFormat, path: &Path) -> anyhow::Result<()> {
+    let written = write_new_file(responses, format, path);
+    if written.is_err() {
+        _ = std::fs::remove_file(path);
+    }
+    written
+}
+
+fn write_new_file(responses: &[Response], format: OutFormat, path: &Path) -> anyhow::Result<()> {
     let writing = || format!("writing {}", path.display());
     let create = || {
         File::create(path)
@@ -107,7 +116,8 @@ pub fn write_file(responses: &[Response], format: OutFormat, path: &Path) -> any
             Ok(())
         }
         OutFormat::Parquet => {
-            write_parquet(&mut frames(responses)?.records, path).with_context(writing)?;
+            // Its errors name the file.
+            write_parquet(&mut frames(responses)?.records, path)?;
             Ok(())
         }
         OutFormat::Table | OutFormat::Csv => {

@@ -568,6 +568,36 @@ fn a_wire_job_writes_a_wireline_file_per_host() {
 }
 
 #[test]
+fn a_host_whose_file_cannot_be_written_fails_and_is_not_counted() {
+    // The host's file name is taken by a directory: the host fails in the report, the job
+    // exits 1, and no file is counted as written.
+    let sim = simulator(1);
+    let addr = sim.addrs()[0];
+    let dir = tempfile::tempdir().unwrap();
+    let stem = addr.to_string().replace(':', "_");
+    std::fs::create_dir_all(dir.path().join(format!("out/{stem}.wire"))).unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "output = \"out\"\nformat = \"wire\"\ncommunity = \"{COMMUNITY}\"\n\
+             hosts = [\"{addr}\"]\n[[group]]\nname = \"system\"\noids = [\"sysName\"]\n"
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(&["run", job.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.starts_with("1 host: 0 ok, 0 partial, 1 failed; 1 varbind in "),
+        "{out}"
+    );
+    assert!(out.contains("wrote 0 wire files and report.csv"), "{out}");
+    let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
+    assert!(report.contains(&format!("{addr},failed,1,")), "{report}");
+    assert!(report.contains("output: "), "{report}");
+}
+
+#[test]
 fn demo_writes_parquet_and_prints_the_interface_table() {
     let dir = tempfile::tempdir().unwrap();
     let pq = dir.path().join("demo.parquet");
@@ -672,6 +702,24 @@ fn bad_collection_input_exits_2_with_one_line() {
     assert!(e.contains("give -o PATH"), "{e}");
     let e = bad(&["walk", h, "-c", "public", "ifTable", "-t", "0"]);
     assert!(e.contains("--timeout must be a positive number"), "{e}");
+    // The config's bounds, named by the flag that broke them.
+    for (flag, value, want) in [
+        ("-t", "1e300", "--timeout must be at most 86400 s"),
+        (
+            "--max-varbinds",
+            "3000000000",
+            "--max-varbinds must be at most 2147483647",
+        ),
+        (
+            "--max-repetitions",
+            "0",
+            "--max-repetitions must be at least 1",
+        ),
+        ("--sessions", "0", "--sessions must be at least 1"),
+    ] {
+        let e = bad(&["walk", h, "-c", "public", "ifTable", flag, value]);
+        assert!(e.contains(want), "{flag} {value}: {e}");
+    }
 }
 
 #[test]
