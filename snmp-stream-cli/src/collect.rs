@@ -110,6 +110,16 @@ fn number(x: f64) -> String {
     }
 }
 
+/// The config field a bound error names.
+pub fn config_field(err: &ConfigError) -> Option<&'static str> {
+    match err {
+        ConfigError::Zero(field)
+        | ConfigError::TooLarge { field, .. }
+        | ConfigError::TooLong { field, .. } => Some(field),
+        _ => None,
+    }
+}
+
 /// A config error as `key` (a job file's `` `timeout` `` or a flag's `--timeout`) breaks it.
 pub fn out_of_bounds(key: &str, err: &ConfigError) -> String {
     match err {
@@ -212,16 +222,11 @@ fn config(a: &CollectArgs) -> anyhow::Result<Config> {
         o = o.max_async_sessions(n);
     }
     o.build().map_err(|e| {
-        let flag = match &e {
-            ConfigError::Zero(field)
-            | ConfigError::TooLarge { field, .. }
-            | ConfigError::TooLong { field, .. } => match *field {
-                "timeout" => Some("--timeout"),
-                "max_response_var_binds_per_pdu" => Some("--max-varbinds"),
-                "max_repetitions" => Some("--max-repetitions"),
-                "max_async_sessions" => Some("--sessions"),
-                _ => None,
-            },
+        let flag = match config_field(&e) {
+            Some("timeout") => Some("--timeout"),
+            Some("max_response_var_binds_per_pdu") => Some("--max-varbinds"),
+            Some("max_repetitions") => Some("--max-repetitions"),
+            Some("max_async_sessions") => Some("--sessions"),
             _ => None,
         };
         match flag {

@@ -31,13 +31,13 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{
-    Community, Config, ConfigError, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind,
-    Response, Status, Version,
+    Community, Config, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Response,
+    Status, Version,
 };
 use toml::Spanned;
 
 use crate::Outcome;
-use crate::collect::{out_of_bounds, request, resolve_oids, seconds};
+use crate::collect::{config_field, out_of_bounds, request, resolve_oids, seconds};
 use crate::output::{self, OutFormat, cell, record_count};
 use crate::progress::{Counts, Progress};
 
@@ -263,13 +263,8 @@ impl Effective {
         // The config's bounds, checked here so that the error names the setting's line and
         // key; the request built later checks them again, against the collector's config.
         if let Err(err) = Config::default().with_overrides(o) {
-            let field = match &err {
-                ConfigError::Zero(field)
-                | ConfigError::TooLarge { field, .. }
-                | ConfigError::TooLong { field, .. } => *field,
-                // The backoff is not a job setting; its cap is checked against the timeout.
-                _ => "timeout",
-            };
+            // The backoff is not a job setting; its cap is checked against the timeout.
+            let field = config_field(&err).unwrap_or("timeout");
             let setting = match field {
                 "timeout" => s.timeout.map(|t| ("timeout", t.span())),
                 "max_response_var_binds_per_pdu" => {
