@@ -163,8 +163,62 @@ fn main() {
         .expect("root 0");
     put(w.finish().as_bytes());
 
+    // The agent: requests for OIDs the Linux recording holds, after the two fault bytes (none;
+    // every fault with a small parameter).
+    let d = dir.join("agent");
+    fs::create_dir_all(&d).unwrap();
+    let names: Vec<(Oid, Value<'_>)> = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.25"]
+        .iter()
+        .map(|o| (oid(o), Value::Null))
+        .collect();
+    let mut requests: Vec<Vec<u8>> = Vec::new();
+    for (version, header) in [
+        (Version::V2c, PduHeader::get(7)),
+        (Version::V2c, PduHeader::get_next(8)),
+        (Version::V2c, PduHeader::get_bulk(9, 1, 10)),
+        (Version::V1, PduHeader::get_next(10)),
+        (Version::V1, PduHeader::get_bulk(11, 0, 5)),
+    ] {
+        let mut out = Vec::new();
+        encode_message(
+            &mut out,
+            version,
+            b"public",
+            &header,
+            names.iter().map(|(o, v)| (o.sub_ids(), *v)),
+        );
+        requests.push(out);
+    }
+    let mut agent_seeds = 0;
+    for (i, m) in requests.iter().chain(&messages).enumerate() {
+        for faults in [[0u8, 0], [0x7f, 3]] {
+            let mut input = faults.to_vec();
+            input.extend_from_slice(m);
+            fs::write(d.join(format!("seed-{i:02}-{:02x}", faults[0])), input).unwrap();
+            agent_seeds += 1;
+        }
+    }
+
+    // Recordings: the start of the real one, and lines of every kind the reader knows.
+    let d = dir.join("snmprec");
+    fs::create_dir_all(&d).unwrap();
+    let real = include_str!("../../data/snmpsim/recorded/linux-full-walk.snmprec");
+    let head: String = real.lines().take(150).map(|l| format!("{l}\n")).collect();
+    fs::write(d.join("seed-linux-head"), head).unwrap();
+    fs::write(
+        d.join("seed-kinds"),
+        "# a comment\n\n1.3.6.1.2.1.1.5.0|4|host\n1.3.6.1.2.1.1.5.0|4|duplicate\n\
+         1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072\n1.3.6.1.2.1.2.2.1.6.1|4x|00163e0a0b0c\n\
+         1.3.6.1.2.1.4.20.1.1.10.0.0.1|64|10.0.0.1\n1.3.6.1.2.1.31.1.1.1.6.1|70|18446744073709551615\n\
+         1.3.6.1.2.1.2.2.1.10.1|65|4294967295\n1.3.6.1.2.1.2.2.1.3.1|2|-6\n\
+         1.3.6.1.2.1.1.3.0|67|233425120\n1.3.6.1.2.1.2.2.1.1.1|2:delay|value=1,wait=100\n\
+         1.3.6.1.2.1.2.2.1.9.1|65|abc\n",
+    )
+    .unwrap();
+
     println!(
-        "wrote {} BER seeds per BER target and {n} wireline seeds under {}",
+        "wrote {} BER seeds per BER target, {n} wireline seeds, {agent_seeds} agent seeds and 2 \
+         recordings under {}",
         messages.len(),
         dir.display()
     );
