@@ -216,10 +216,31 @@ fn main() {
     )
     .unwrap();
 
+    // What users type: OIDs, hosts, index ranges, versions.
+    let d = dir.join("text");
+    fs::create_dir_all(&d).unwrap();
+    let texts = [
+        "1.3.6.1.2.1",
+        "2.999.4294967295",
+        "127.0.0.1:161",
+        "[::1]:1161",
+        "switch-01.example.net:16100",
+        "10:10",
+        ":5",
+        "7:",
+        "1.2.3:1.2.9",
+        "2c",
+        "v1",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        fs::write(d.join(format!("seed-{i:02}")), t).unwrap();
+    }
+
     println!(
-        "wrote {} BER seeds per BER target, {n} wireline seeds, {agent_seeds} agent seeds and 2 \
-         recordings under {}",
+        "wrote {} BER seeds per BER target, {n} wireline seeds, {agent_seeds} agent seeds, 2 \
+         recordings and {} texts under {}",
         messages.len(),
+        texts.len(),
         dir.display()
     );
 }
