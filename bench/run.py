@@ -44,8 +44,8 @@ Scenarios:
            process per target (10,000 of them) measures process start-up, not walking.
   snmpd    net-snmp's own agent (Debian's `snmpd`) as the agent instead of the simulator:
            one snmpd process listening on --snmpd-walks loopback ports, each walked once at
-           once from 1.3.6.1.2.1.25.6 (hrSWInstalledTable: this machine's installed packages)
-           at max-repetitions --conc-reps. A real agent's work per varbind is many times the
+           once from 1.3.6.1.2.1.25.6 (the hrSWInstalled group: this machine's installed
+           packages) at max-repetitions --conc-reps. A real agent's work per varbind is many times the
            simulator's, so this shows the clients when the agent is the limit. The varbinds a
            walk returns are counted with one snmpbulkwalk when snmpd has started, and every run
            must come within 1 % of that (a live agent's tables may change with the machine).
@@ -73,6 +73,7 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -95,10 +96,10 @@ TABLES = {
     "edge": {"community": "edge", "oid": "1.3.6.1.2.1", "varbinds": 992,
              "what": "system + ifNumber + ifTable + ifXTable, 24 interfaces"},
     # Served by net-snmp's snmpd, not the simulator: its count is snmpd's (Snmpd.varbinds).
-    # hrSWInstalledTable (the installed packages) holds still while the suite runs; the rest
-    # of mib-2 does not (hrSWRunTable lists the clients' own processes).
+    # The hrSWInstalled group (the installed packages) holds still while the suite runs; the
+    # rest of mib-2 does not (hrSWRunTable lists the clients' own processes).
     "swinst": {"community": "public", "oid": "1.3.6.1.2.1.25.6", "varbinds": None,
-               "what": "net-snmp snmpd's hrSWInstalledTable on this machine"},
+               "what": "net-snmp snmpd's hrSWInstalled group on this machine"},
 }
 SCENARIOS = ["single", "conc", "memory", "inflight", "fleet", "snmpd"]
 # The recordings bench-gen writes and the simulator serves.
@@ -188,25 +189,10 @@ class Snmpd:
         binary = shutil.which("snmpd") or "/usr/sbin/snmpd"
         if not os.access(binary, os.X_OK):
             raise RuntimeError("snmpd not found: apt-get install snmpd")
+        self.proc = None
         self.dir = Path(tempfile.mkdtemp(prefix="snmp-stream-bench-snmpd-"))
-        (self.dir / "persist").mkdir()
-        (self.dir / "snmpd.conf").write_text("rocommunity public 127.0.0.1\n")
-        # Free ports: bind, read, release (another process taking one makes snmpd fail to
-        # start, which the readiness check reports).
-        import socket
-        socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(ports)]
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        self.addrs = [f"127.0.0.1:{sock.getsockname()[1]}" for sock in socks]
-        for sock in socks:
-            sock.close()
-        self.proc = subprocess.Popen(
-            [binary, "-f", "-r", "-C", "-Lf", str(self.dir / "snmpd.log"),
-             "-c", str(self.dir / "snmpd.conf"), "-p", str(self.dir / "snmpd.pid"),
-             ",".join(f"udp:{a}" for a in self.addrs)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**CHILD_ENV, "SNMP_PERSISTENT_DIR": str(self.dir / "persist"), "MIBS": ""})
         try:
+            self._start(binary, ports)
             self._wait_ready()
             walk = subprocess.run(["snmpbulkwalk", "-v2c", "-c", "public", "-Cr50", "-On",
                                    self.addrs[0], TABLES["swinst"]["oid"]],
@@ -217,6 +203,28 @@ class Snmpd:
         self.varbinds = sum(1 for line in walk.stdout.splitlines()
                             if line.startswith(b".") and b"No more variables left" not in line)
 
+    def _start(self, binary, ports):
+        (self.dir / "persist").mkdir()
+        (self.dir / "snmpd.conf").write_text("rocommunity public 127.0.0.1\n")
+        # Free ports: bind, read, release (another process taking one makes snmpd fail to
+        # start, which the readiness check reports).
+        socks = []
+        try:
+            for _ in range(ports):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(sock)
+                sock.bind(("127.0.0.1", 0))
+            self.addrs = [f"127.0.0.1:{sock.getsockname()[1]}" for sock in socks]
+        finally:
+            for sock in socks:
+                sock.close()
+        self.proc = subprocess.Popen(
+            [binary, "-f", "-r", "-C", "-Lf", str(self.dir / "snmpd.log"),
+             "-c", str(self.dir / "snmpd.conf"), "-p", str(self.dir / "snmpd.pid"),
+             ",".join(f"udp:{a}" for a in self.addrs)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**CHILD_ENV, "SNMP_PERSISTENT_DIR": str(self.dir / "persist"), "MIBS": ""})
+
     def _wait_ready(self):
         deadline = time.monotonic() + 20
         for addr in (self.addrs[0], self.addrs[-1]):
@@ -224,7 +232,9 @@ class Snmpd:
                                   "-On", addr, "1.3.6.1.2.1.1.1.0"],
                                  capture_output=True).returncode != 0:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
-                    log_text = (self.dir / "snmpd.log").read_text(errors="replace")
+                    log_path = self.dir / "snmpd.log"
+                    log_text = (log_path.read_text(errors="replace") if log_path.exists()
+                                else "(none written)")
                     raise RuntimeError(f"snmpd did not answer on {addr}; its log:\n{log_text}")
                 time.sleep(0.1)
 
@@ -233,7 +243,7 @@ class Snmpd:
         return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
 
     def stop(self):
-        if self.proc.poll() is None:
+        if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=10)
@@ -653,8 +663,9 @@ def main():
         sys.exit("prlimit not found (util-linux): it sets the processes' descriptor limits")
     if "snmpd" in scenarios:
         if not (shutil.which("snmpd") or os.access("/usr/sbin/snmpd", os.X_OK)):
+            others = ",".join(sc for sc in SCENARIOS if sc != "snmpd")
             sys.exit("snmpd not found (the snmpd scenario's agent): apt-get install snmpd, "
-                     "or leave snmpd out of --scenarios")
+                     f"or leave it out: --scenarios {others}")
         if not (shutil.which("snmpget") and shutil.which("snmpbulkwalk")):
             sys.exit("snmpget/snmpbulkwalk not found (the snmpd scenario checks and counts "
                      "with them): apt-get install snmp")
@@ -669,13 +680,15 @@ def main():
     snmpd = None
     stopped = None
     try:
-        log("generating recordings")
-        subprocess.run([str(RELEASE / "bench-gen"), str(work / "data")], check=True)
-        log("starting the simulator")
-        agent = Agent(work / "data", max(conc_list + ([a.fleet_targets] if "fleet" in scenarios
-                                                       else [])))
-        hosts = agent.addrs
-        log(f"simulator serving on {len(hosts)} ports")
+        hosts = []
+        if any(sc != "snmpd" for sc in scenarios):
+            log("generating recordings")
+            subprocess.run([str(RELEASE / "bench-gen"), str(work / "data")], check=True)
+            log("starting the simulator")
+            agent = Agent(work / "data", max(conc_list + ([a.fleet_targets]
+                                                          if "fleet" in scenarios else [])))
+            hosts = agent.addrs
+            log(f"simulator serving on {len(hosts)} ports")
         if "snmpd" in scenarios:
             log("starting snmpd")
             snmpd = Snmpd(a.snmpd_walks)

@@ -26,7 +26,9 @@ def one(mib, size, path):
     try:
         r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
         for off in range(0, total, size):
-            os.write(fd, view[off:off + size])
+            piece = view[off:off + size]
+            while piece:
+                piece = piece[os.write(fd, piece):]
         r1, t1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     finally:
         os.close(fd)
@@ -42,6 +44,8 @@ def main():
     ap.add_argument("--dir", default=".")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if min(a.sizes) < 1 or a.mib < 1:
+        ap.error("sizes and --mib must be at least 1")
     path = os.path.join(a.dir, "write-sizes.tmp")
     if a.one:
         one(a.mib, a.sizes[0] << 10, path)
