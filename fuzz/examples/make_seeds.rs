@@ -13,6 +13,19 @@ fn oid(s: &str) -> Oid {
     s.parse().expect("valid OID")
 }
 
+/// A message with community `public`.
+fn message(version: Version, header: PduHeader, vbs: &[(Oid, Value<'_>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_message(
+        &mut out,
+        version,
+        b"public",
+        &header,
+        vbs.iter().map(|(o, v)| (o.sub_ids(), *v)),
+    );
+    out
+}
+
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let sys_object_id = oid("1.3.6.1.4.1.9.1.1208");
@@ -71,15 +84,7 @@ fn main() {
 
     let mut messages: Vec<Vec<u8>> = Vec::new();
     let mut encode = |version, header: PduHeader, vbs: &[(Oid, Value<'_>)]| {
-        let mut out = Vec::new();
-        encode_message(
-            &mut out,
-            version,
-            b"public",
-            &header,
-            vbs.iter().map(|(o, v)| (o.sub_ids(), *v)),
-        );
-        messages.push(out);
+        messages.push(message(version, header, vbs));
     };
     encode(Version::V2c, PduHeader::response(1, 0, 0), &rows);
     encode(Version::V2c, PduHeader::response(0x7fff_ffff, 0, 0), &walk);
@@ -179,15 +184,7 @@ fn main() {
         (Version::V1, PduHeader::get_next(10)),
         (Version::V1, PduHeader::get_bulk(11, 0, 5)),
     ] {
-        let mut out = Vec::new();
-        encode_message(
-            &mut out,
-            version,
-            b"public",
-            &header,
-            names.iter().map(|(o, v)| (o.sub_ids(), *v)),
-        );
-        requests.push(out);
+        requests.push(message(version, header, &names));
     }
     let mut agent_seeds = 0;
     for (i, m) in requests.iter().chain(&messages).enumerate() {
