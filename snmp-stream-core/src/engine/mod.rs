@@ -441,10 +441,7 @@ impl Head {
         // cursor must sit just before it: the parent when start ends in 0, else its previous
         // sibling followed by the largest arc (only an OID under that, which no table has, lies
         // between it and start; anything before start is skipped anyway).
-        let with_content = |o: Oid| {
-            let content = crate::ber::write::oid_content(SubIds::U32(o.as_slice()));
-            (o, content)
-        };
+        let content = |o: &Oid| crate::ber::write::oid_content(SubIds::U32(o.as_slice()));
         let cursor = match &start {
             None => root.clone(),
             Some(s) => {
@@ -468,8 +465,11 @@ impl Head {
         Head {
             root: root_index,
             cursor,
-            start: start.map(|o| with_content(o).1),
-            stop: stop.map(with_content),
+            start: start.as_ref().map(content),
+            stop: stop.map(|o| {
+                let c = content(&o);
+                (o, c)
+            }),
             done: false,
             rows: 0,
             seen,
