@@ -2,6 +2,7 @@
 //! [`Session`]: read the clock, feed the session, send what it wants sent, hand on what it
 //! finished, re-arm its one timer.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -22,7 +23,11 @@ use crate::transport::Transport;
 /// A datagram from the actor's host, routed by the [`Transport`].
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
-pub(crate) struct Datagram(pub Vec<u8>);
+pub(crate) struct Datagram {
+    pub bytes: Vec<u8>,
+    /// It came from another address than the host's and was routed by its request-id.
+    pub from_other_address: bool,
+}
 
 /// More requests for the actor's host.
 #[derive(Debug, Message)]
@@ -59,7 +64,14 @@ pub struct HostActor {
     reported: SessionStats,
     buf: Vec<u8>,
     span: tracing::Span,
+    /// Request-ids of recent transmits routed to this actor from any address, oldest first;
+    /// `None` unless a request or the collector turned `accept_other_source` on.
+    other_source_ids: Option<VecDeque<i32>>,
 }
+
+/// Request-ids an actor keeps routable from other addresses: its PDUs in flight and their
+/// retries are among the most recent ones, however long the walk.
+const OTHER_SOURCE_IDS: usize = 256;
 
 impl HostActor {
     /// A host actor for `peer`, collecting `requests`, on the current arbiter thread.
@@ -75,6 +87,7 @@ impl HostActor {
         let transport = Transport::current(&output.shared().counters);
         let span = tracing::debug_span!("host", %peer);
         let now = Instant::now();
+        let config_accepts = config.accept_other_source();
         let session = Session::new(config, now, wall_clock_ns(), seed);
         let socket = match transport.socket_for(peer) {
             Ok(s) => Some(s),
@@ -98,6 +111,7 @@ impl HostActor {
             reported: SessionStats::default(),
             buf: Vec::with_capacity(1500),
             span,
+            other_source_ids: config_accepts.then(VecDeque::new),
         };
         actor.add_requests(requests);
         actor
@@ -114,6 +128,9 @@ impl HostActor {
                 roots = request.oids().len(),
                 "request started"
             );
+            if request.config().accept_other_source == Some(true) {
+                self.other_source_ids.get_or_insert_with(VecDeque::new);
+            }
             self.session
                 .add_request(request)
                 .expect("SessionManager validated the overrides against the same config");
@@ -132,6 +149,16 @@ impl HostActor {
         let now = Instant::now();
         if let Some(socket) = self.socket.clone() {
             while let Some(t) = self.session.poll_transmit(now, &mut self.buf) {
+                if let Some(ids) = &mut self.other_source_ids {
+                    let me = ctx.address();
+                    self.transport.register_request_id(t.request_id, me.clone());
+                    ids.push_back(t.request_id);
+                    if ids.len() > OTHER_SOURCE_IDS {
+                        if let Some(old) = ids.pop_front() {
+                            self.transport.deregister_request_id(old, &me);
+                        }
+                    }
+                }
                 match socket.try_send_to(&self.buf[..t.len], self.peer) {
                     Ok(_) => {}
                     // Not known to be writable yet (a socket the reactor has not polled, or a
@@ -247,7 +274,11 @@ impl Actor for HostActor {
     }
 
     fn stopped(&mut self, ctx: &mut Context<Self>) {
-        self.transport.deregister(self.peer, &ctx.address());
+        let me = ctx.address();
+        self.transport.deregister(self.peer, &me);
+        for id in self.other_source_ids.take().into_iter().flatten() {
+            self.transport.deregister_request_id(id, &me);
+        }
     }
 }
 
@@ -278,7 +309,12 @@ impl Handler<Datagram> for HostActor {
     type Result = ();
 
     fn handle(&mut self, msg: Datagram, ctx: &mut Context<Self>) {
-        self.session.handle_datagram(Instant::now(), &msg.0);
+        if msg.from_other_address {
+            self.session
+                .handle_datagram_from_other_address(Instant::now(), &msg.bytes);
+        } else {
+            self.session.handle_datagram(Instant::now(), &msg.bytes);
+        }
         self.drive(ctx);
     }
 }

@@ -33,6 +33,12 @@ pub struct CollectorStats {
     pub unknown_request_id: u64,
     /// Datagrams from a host that were not an SNMP Response message; dropped.
     pub malformed: u64,
+    /// Replies to a PDU in flight in another SNMP version or with another community (spoofed
+    /// or misrouted); dropped.
+    pub mismatched: u64,
+    /// Datagrams from an address no host actor owns, routed by request-id to a host that
+    /// accepts replies from other addresses (`accept_other_source`).
+    pub other_source: u64,
     /// Sends the socket refused for a moment (full buffer); the retry timer resends them.
     pub send_errors: u64,
     /// Varbinds recorded into wireline buffers.
@@ -40,9 +46,10 @@ pub struct CollectorStats {
 }
 
 impl CollectorStats {
-    /// Every datagram received and thrown away: stray, unknown request-id, malformed.
+    /// Every datagram received and thrown away: stray, unknown request-id, malformed, another
+    /// version or community.
     pub fn dropped(&self) -> u64 {
-        self.stray_datagrams + self.unknown_request_id + self.malformed
+        self.stray_datagrams + self.unknown_request_id + self.malformed + self.mismatched
     }
 }
 
@@ -60,6 +67,8 @@ pub(crate) struct Counters {
     pub stray_datagrams: AtomicU64,
     pub unknown_request_id: AtomicU64,
     pub malformed: AtomicU64,
+    pub mismatched: AtomicU64,
+    pub other_source: AtomicU64,
     pub send_errors: AtomicU64,
     pub varbinds: AtomicU64,
 }
@@ -78,6 +87,8 @@ impl Counters {
             stray_datagrams: self.stray_datagrams.load(Relaxed),
             unknown_request_id: self.unknown_request_id.load(Relaxed),
             malformed: self.malformed.load(Relaxed),
+            mismatched: self.mismatched.load(Relaxed),
+            other_source: self.other_source.load(Relaxed),
             send_errors: self.send_errors.load(Relaxed),
             varbinds: self.varbinds.load(Relaxed),
         }
@@ -99,6 +110,7 @@ impl Counters {
             now.unknown_request_id,
             last.unknown_request_id,
         );
+        add(&self.mismatched, now.mismatched, last.mismatched);
         add(&self.varbinds, now.varbinds, last.varbinds);
         last.clone_from(now);
     }

@@ -7,6 +7,11 @@
 //! owns are counted as stray and dropped. Each address has at most one actor at a time — the
 //! supervisor sees to that — so the peer alone picks the actor.
 //!
+//! A datagram from an address no actor owns is offered, by its request-id, to an actor that
+//! opted in to replies from other addresses (`accept_other_source`: a multi-homed agent that
+//! answers from another interface); its session then checks version, community and
+//! request-id as for any reply. Without that opt-in it is stray.
+//!
 //! The sockets are bound on first use, on the arbiter's thread, and live as long as it does:
 //! 10,000 targets cost two file descriptors per arbiter, not 10,000.
 
@@ -38,6 +43,8 @@ pub(crate) struct Transport {
     v4: RefCell<Option<Rc<UdpSocket>>>,
     v6: RefCell<Option<Rc<UdpSocket>>>,
     routes: RefCell<HashMap<(IpAddr, u16), Addr<HostActor>>>,
+    /// Request-ids of actors that accept replies from other addresses.
+    by_request_id: RefCell<HashMap<i32, Addr<HostActor>>>,
     counters: Arc<Counters>,
 }
 
@@ -51,6 +58,7 @@ impl Transport {
                         v4: RefCell::new(None),
                         v6: RefCell::new(None),
                         routes: RefCell::new(HashMap::new()),
+                        by_request_id: RefCell::new(HashMap::new()),
                         counters: counters.clone(),
                     })
                 })
@@ -87,6 +95,34 @@ impl Transport {
         }
     }
 
+    /// Routes replies with request-id `id` from any address to `actor` (which accepts replies
+    /// from other addresses).
+    pub fn register_request_id(&self, id: i32, actor: Addr<HostActor>) {
+        self.by_request_id.borrow_mut().insert(id, actor);
+    }
+
+    /// Removes request-id `id`'s route if it still leads to `actor`.
+    pub fn deregister_request_id(&self, id: i32, actor: &Addr<HostActor>) {
+        let mut routes = self.by_request_id.borrow_mut();
+        if routes.get(&id) == Some(actor) {
+            routes.remove(&id);
+        }
+    }
+
+    /// The actor that accepts a reply from an address it does not own, by the datagram's
+    /// request-id.
+    fn by_request_id(&self, datagram: &[u8]) -> Option<Addr<HostActor>> {
+        let routes = self.by_request_id.borrow();
+        if routes.is_empty() {
+            return None;
+        }
+        let id = snmp_stream_core::ber::read_message(datagram)
+            .ok()?
+            .pdu
+            .request_id;
+        routes.get(&id).cloned()
+    }
+
     /// Receives for as long as the arbiter runs, handing each datagram to its actor.
     async fn receive(self: Rc<Self>, socket: Rc<UdpSocket>) {
         let mut buf = vec![0u8; MAX_DATAGRAM];
@@ -95,12 +131,22 @@ impl Transport {
                 Ok((len, from)) => {
                     self.counters.datagrams_received.fetch_add(1, Relaxed);
                     let routes = self.routes.borrow();
-                    match routes.get(&key(from)) {
-                        Some(actor) => actor.do_send(Datagram(buf[..len].to_vec())),
-                        None => {
-                            self.counters.stray_datagrams.fetch_add(1, Relaxed);
-                            tracing::debug!(%from, len, "stray datagram dropped");
-                        }
+                    let datagram = &buf[..len];
+                    if let Some(actor) = routes.get(&key(from)) {
+                        actor.do_send(Datagram {
+                            bytes: datagram.to_vec(),
+                            from_other_address: false,
+                        });
+                    } else if let Some(actor) = self.by_request_id(datagram) {
+                        self.counters.other_source.fetch_add(1, Relaxed);
+                        tracing::debug!(%from, len, "reply from another address, routed by request-id");
+                        actor.do_send(Datagram {
+                            bytes: datagram.to_vec(),
+                            from_other_address: true,
+                        });
+                    } else {
+                        self.counters.stray_datagrams.fetch_add(1, Relaxed);
+                        tracing::debug!(%from, len, "stray datagram dropped");
                     }
                 }
                 Err(e) => {

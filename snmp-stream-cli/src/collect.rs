@@ -10,11 +10,12 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use clap::Args;
 use snmp_stream_actors::SessionManager;
+use snmp_stream_core::config::NonIncreasingPolicy;
 use snmp_stream_core::request::RequestBuilder;
 use snmp_stream_core::wireline::file::WirelineFileWriter;
 use snmp_stream_core::{
-    Community, Config, ConfigError, ConfigOverrides, Host, HostName, IndexRange, Oid, Request,
-    RequestKind, Response, Status, Version,
+    Community, Config, ConfigError, ConfigOverrides, Host, HostName, IndexRange, Oid, Quirks,
+    Request, RequestKind, Response, Status, Version,
 };
 
 use crate::Outcome;
@@ -68,6 +69,28 @@ pub struct CollectArgs {
     /// Hosts collected at once [default: 10].
     #[arg(long, value_name = "N")]
     pub sessions: Option<u32>,
+    /// What a walk does when the agent returns an OID before the previous one (an agent
+    /// bug): `strict` stops that column and marks the response partial; `permissive` walks on,
+    /// stopping only at a loop. A repeat of the previous OID is always dropped and counted.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub non_increasing: Option<NonIncreasing>,
+    /// net-snmp's walk options: `-Cc` walks on past non-increasing OIDs (as
+    /// `--non-increasing permissive`), `-Cr50` sets the GETBULK max-repetitions (as
+    /// `--max-repetitions 50`). Repeatable.
+    #[arg(short = 'C', value_name = "OPTS")]
+    pub walk_options: Vec<String>,
+    /// Most records a walk collects per root OID (and range) before it stops that column as
+    /// partial [default: 10000000].
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<u64>,
+    /// Seconds one host's whole collection may take; what was collected by then is kept
+    /// and marked partial [default: none].
+    #[arg(long, value_name = "SECS")]
+    pub deadline: Option<f64>,
+    /// Accept replies from another address than the host's, matched by request-id,
+    /// version and community (agents that answer from another interface); each is counted.
+    #[arg(long)]
+    pub accept_other_source: bool,
     /// Request-id to record with the data (any text), for reassembly downstream.
     #[arg(long, value_name = "TEXT")]
     pub req_id: Option<String>,
@@ -79,6 +102,54 @@ pub struct CollectArgs {
     /// table on stdout].
     #[arg(long, value_enum)]
     pub format: Option<OutFormat>,
+}
+
+/// `--non-increasing`: the walk policy for an OID before the previous one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NonIncreasing {
+    /// Stop the column, keep what it collected, mark the response partial.
+    Strict,
+    /// Walk on (net-snmp's `-Cc`), stopping only at a loop.
+    Permissive,
+}
+
+impl From<NonIncreasing> for NonIncreasingPolicy {
+    fn from(p: NonIncreasing) -> Self {
+        match p {
+            NonIncreasing::Strict => NonIncreasingPolicy::Strict,
+            NonIncreasing::Permissive => NonIncreasingPolicy::Permissive,
+        }
+    }
+}
+
+/// What net-snmp's `-C` walk options set.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct WalkOptions {
+    permissive: bool,
+    max_repetitions: Option<u32>,
+}
+
+/// Parses `-C` arguments as net-snmp's `snmpbulkwalk` does: letters, where `r` takes the
+/// number written right after it (`-Cr50`, `-Ccr50`).
+fn walk_options(args: &[String]) -> anyhow::Result<WalkOptions> {
+    let mut o = WalkOptions::default();
+    for arg in args {
+        let mut chars = arg.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                'c' => o.permissive = true,
+                'r' => {
+                    let n: String = chars.by_ref().collect();
+                    let n: u32 = n.parse().map_err(|_| {
+                        anyhow!("-Cr takes a number of repetitions (-Cr50), not `{n}`")
+                    })?;
+                    o.max_repetitions = Some(n);
+                }
+                other => bail!("unsupported walk option -C{other} (supported: -Cc, -Cr50)"),
+            }
+        }
+    }
+    Ok(o)
 }
 
 /// Parses `-v`: `1` or `2c` (also `v1`, `v2c`).
@@ -221,12 +292,37 @@ fn config(a: &CollectArgs) -> anyhow::Result<Config> {
     if let Some(n) = a.sessions {
         o = o.max_async_sessions(n);
     }
+    let c = walk_options(&a.walk_options)?;
+    if let Some(n) = c.max_repetitions {
+        o = o.max_repetitions(n);
+    }
+    if c.permissive {
+        o = o.non_increasing(NonIncreasingPolicy::Permissive);
+    }
+    if let Some(p) = a.non_increasing {
+        if c.permissive && p == NonIncreasing::Strict {
+            bail!("-Cc and --non-increasing strict contradict each other");
+        }
+        o = o.non_increasing(p.into());
+    }
+    if let Some(n) = a.max_rows {
+        o = o.max_rows_per_root(n);
+    }
+    if let Some(t) = a.deadline {
+        o = o.host_deadline(seconds("--deadline", t)?);
+    }
+    if a.accept_other_source {
+        o = o.accept_other_source(true);
+    }
     o.build().map_err(|e| {
         let flag = match config_field(&e) {
             Some("timeout") => Some("--timeout"),
             Some("max_response_var_binds_per_pdu") => Some("--max-varbinds"),
+            Some("max_repetitions") if c.max_repetitions.is_some() => Some("-Cr"),
             Some("max_repetitions") => Some("--max-repetitions"),
             Some("max_async_sessions") => Some("--sessions"),
+            Some("max_rows_per_root") => Some("--max-rows"),
+            Some("host_deadline") => Some("--deadline"),
             _ => None,
         };
         match flag {
@@ -318,6 +414,9 @@ pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Out
 
     if !quiet {
         report_problems(&responses);
+        for (host, quirks) in quirks_by_host(&responses) {
+            eprintln!("{}", quirks_line(&host, &quirks));
+        }
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -345,9 +444,11 @@ fn stream_wire(
     let writing = || format!("writing {}", path.display());
     let mut w = WirelineFileWriter::new(io::BufWriter::new(file)).with_context(writing)?;
     let mut complete = true;
+    let mut quirks: Vec<(Host, Quirks)> = Vec::new();
     while let Some(batch) = manager.run() {
         for r in batch {
             w.write_response(&r).with_context(writing)?;
+            add_quirks(&mut quirks, &r);
             if r.status != Status::Complete {
                 complete = false;
                 if !quiet {
@@ -361,6 +462,9 @@ fn stream_wire(
     let records = manager.stats().varbinds;
     drop(manager);
     if !quiet {
+        for (host, q) in &quirks {
+            eprintln!("{}", quirks_line(host, q));
+        }
         report_written(records, hosts, path);
     }
     Ok(Outcome::of(complete))
@@ -374,6 +478,34 @@ fn report_written(records: u64, hosts: usize, path: &Path) {
         if records == 1 { "" } else { "s" },
         path.display()
     );
+}
+
+/// Adds a response's quirks to its host's, hosts in the order they first appear; hosts
+/// without any are left out.
+fn add_quirks(by_host: &mut Vec<(Host, Quirks)>, r: &Response) {
+    if r.quirks.is_empty() {
+        return;
+    }
+    match by_host.iter_mut().find(|(h, _)| h == r.request.host()) {
+        Some((_, q)) => q.add(&r.quirks),
+        None => by_host.push((r.request.host().clone(), r.quirks)),
+    }
+}
+
+/// Each host's agent quirks over its responses, hosts in response order; hosts without any
+/// are left out.
+pub fn quirks_by_host(responses: &[Response]) -> Vec<(Host, Quirks)> {
+    let mut by_host = Vec::new();
+    for r in responses {
+        add_quirks(&mut by_host, r);
+    }
+    by_host
+}
+
+/// The stderr line naming a host's quirks: `snmp-stream: HOST quirks: repeated OIDs
+/// dropped: 2; ...`.
+pub fn quirks_line(host: &Host, quirks: &Quirks) -> String {
+    format!("snmp-stream: {host} quirks: {quirks}")
 }
 
 /// One stderr line per response that is not complete: host, status, first error.
@@ -428,6 +560,26 @@ mod tests {
         let o = resolve_oids(["ifDescr", "ifTable"], RequestKind::Walk).unwrap();
         assert_eq!(o.len(), 22);
         assert_eq!(o[0].to_string(), "1.3.6.1.2.1.2.2.1.2");
+    }
+
+    #[test]
+    fn net_snmp_walk_options_are_read_as_snmpbulkwalk_reads_them() {
+        let o = walk_options(&s(&["c"])).unwrap();
+        assert_eq!(
+            o,
+            WalkOptions {
+                permissive: true,
+                max_repetitions: None
+            }
+        );
+        let o = walk_options(&s(&["cr25"])).unwrap();
+        assert_eq!((o.permissive, o.max_repetitions), (true, Some(25)));
+        let o = walk_options(&s(&["r7", "c"])).unwrap();
+        assert_eq!((o.permissive, o.max_repetitions), (true, Some(7)));
+        let e = walk_options(&s(&["r"])).unwrap_err().to_string();
+        assert_eq!(e, "-Cr takes a number of repetitions (-Cr50), not ``");
+        let e = walk_options(&s(&["x"])).unwrap_err().to_string();
+        assert_eq!(e, "unsupported walk option -Cx (supported: -Cc, -Cr50)");
     }
 
     #[test]

@@ -14,8 +14,9 @@
 //!
 //! `OUTPUT/HOST_PORT.parquet` (or `.wire`) for each host that returned data, holding every
 //! group's responses (`req_id` is the group name), and `OUTPUT/report.csv`: one row per host
-//! with `host,status,varbinds,errors,message` — status `ok`, `partial` (some data, some
-//! errors) or `failed` (no data) — and each error as `group: message`.
+//! with `host,status,varbinds,errors,message,quirks` — status `ok`, `partial` (some data, some
+//! errors) or `failed` (no data) — each error as `group: message`, and the agent bugs
+//! tolerated and replies dropped (`repeated OIDs dropped: 2; ...`, or `none`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,14 +31,15 @@ use anyhow::{Context, anyhow, bail};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use snmp_stream_actors::SessionManager;
+use snmp_stream_core::config::NonIncreasingPolicy;
 use snmp_stream_core::{
-    Community, Config, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Response,
-    Status, Version,
+    Community, Config, ConfigOverrides, Host, IndexRange, Oid, Quirks, Request, RequestKind,
+    Response, Status, Version,
 };
 use toml::Spanned;
 
 use crate::Outcome;
-use crate::collect::{config_field, out_of_bounds, request, resolve_oids, seconds};
+use crate::collect::{config_field, out_of_bounds, quirks_line, request, resolve_oids, seconds};
 use crate::output::{self, OutFormat, cell, record_count};
 use crate::progress::{Counts, Progress};
 
@@ -88,6 +90,9 @@ macro_rules! with_settings {
             max_varbinds: Option<Spanned<u32>>,
             max_repetitions: Option<Spanned<u32>>,
             deadline: Option<Spanned<f64>>,
+            non_increasing: Option<Spanned<String>>,
+            max_rows: Option<Spanned<u64>>,
+            accept_other_source: Option<bool>,
         }
 
         impl $name {
@@ -100,6 +105,9 @@ macro_rules! with_settings {
                     max_varbinds: self.max_varbinds.as_ref(),
                     max_repetitions: self.max_repetitions.as_ref(),
                     deadline: self.deadline.as_ref(),
+                    non_increasing: self.non_increasing.as_ref(),
+                    max_rows: self.max_rows.as_ref(),
+                    accept_other_source: self.accept_other_source,
                 }
             }
         }
@@ -181,6 +189,9 @@ struct Settings<'a> {
     max_varbinds: Option<&'a Spanned<u32>>,
     max_repetitions: Option<&'a Spanned<u32>>,
     deadline: Option<&'a Spanned<f64>>,
+    non_increasing: Option<&'a Spanned<String>>,
+    max_rows: Option<&'a Spanned<u64>>,
+    accept_other_source: Option<bool>,
 }
 
 /// Settings after layering: what one request gets.
@@ -260,6 +271,24 @@ impl Effective {
                 seconds("`deadline`", *t.get_ref()).map_err(|e| src.err(t.span(), e))?,
             ));
         }
+        if let Some(p) = s.non_increasing {
+            o.non_increasing = Some(match p.get_ref().as_str() {
+                "strict" => NonIncreasingPolicy::Strict,
+                "permissive" => NonIncreasingPolicy::Permissive,
+                other => {
+                    return Err(src.err(
+                        p.span(),
+                        format_args!("`non_increasing` is `strict` or `permissive`, not `{other}`"),
+                    ));
+                }
+            });
+        }
+        if let Some(n) = s.max_rows {
+            o.max_rows_per_root = Some(*n.get_ref());
+        }
+        if let Some(b) = s.accept_other_source {
+            o.accept_other_source = Some(b);
+        }
         // The config's bounds, checked here so that the error names the setting's line and
         // key; the request built later checks them again, against the collector's config.
         if let Err(err) = Config::default().with_overrides(o) {
@@ -272,6 +301,7 @@ impl Effective {
                 }
                 "max_repetitions" => s.max_repetitions.map(|n| ("max_repetitions", n.span())),
                 "host_deadline" => s.deadline.map(|t| ("deadline", t.span())),
+                "max_rows_per_root" => s.max_rows.map(|n| ("max_rows", n.span())),
                 _ => None,
             };
             // A field this layer did not set failed in the layer that set it.
@@ -537,6 +567,8 @@ struct HostReport {
     status: HostStatus,
     varbinds: usize,
     errors: Vec<String>,
+    /// Agent bugs tolerated and replies dropped, over all its responses.
+    quirks: Quirks,
     /// Whether the host's data file was written.
     wrote_file: bool,
 }
@@ -669,6 +701,22 @@ pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
                 report_path.display()
             );
         }
+        let quirky: Vec<(usize, &HostReport)> = reports
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((i, r.as_ref()?)))
+            .filter(|(_, r)| !r.quirks.is_empty())
+            .collect();
+        for (i, r) in quirky.iter().take(LIST_FAILED) {
+            eprintln!("{}", quirks_line(&plan.hosts[*i], &r.quirks));
+        }
+        if quirky.len() > LIST_FAILED {
+            eprintln!(
+                "snmp-stream: … and {} more hosts with quirks in {}",
+                quirky.len() - LIST_FAILED,
+                report_path.display()
+            );
+        }
     }
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -723,10 +771,15 @@ fn finish_host(
             }
         }
     }
+    let mut quirks = Quirks::default();
+    for r in responses {
+        quirks.add(&r.quirks);
+    }
     Ok(HostReport {
         status,
         varbinds,
         errors,
+        quirks,
         wrote_file,
     })
 }
@@ -743,23 +796,25 @@ fn comment_free(line: &str) -> &str {
     line.trim()
 }
 
-/// `report.csv`: `host,status,varbinds,errors,message`, one row per host in job order.
+/// `report.csv`: `host,status,varbinds,errors,message,quirks`, one row per host in job
+/// order; `quirks` names the agent bugs tolerated and replies dropped (`none`).
 fn write_report(path: &Path, hosts: &[Host], reports: &[Option<HostReport>]) -> anyhow::Result<()> {
-    let mut s = String::from("host,status,varbinds,errors,message\n");
+    let mut s = String::from("host,status,varbinds,errors,message,quirks\n");
     for (h, r) in hosts.iter().zip(reports) {
         let line = match r {
             Some(r) => format!(
-                "{},{},{},{},{}\n",
+                "{},{},{},{},{},{}\n",
                 cell(&h.to_string(), true),
                 r.status.name(),
                 r.varbinds,
                 r.errors.len(),
-                cell(&r.errors.join("; "), true)
+                cell(&r.errors.join("; "), true),
+                cell(&r.quirks.to_string(), true)
             ),
             // Every accepted request is answered; a host without a report means the
             // collector stopped early.
             None => format!(
-                "{},failed,0,1,collector stopped\n",
+                "{},failed,0,1,collector stopped,none\n",
                 cell(&h.to_string(), true)
             ),
         };
@@ -838,6 +893,33 @@ oids = ["sysDescr.0"]
         assert_eq!(r.config().timeout, Some(Duration::from_secs(2)));
         assert_eq!(plan.format, JobFormat::Parquet);
         assert!(plan.output.ends_with("out"));
+    }
+
+    #[test]
+    fn agent_bug_policies_layer_like_every_setting() {
+        let plan = load_str(
+            "hosts = [\"h\", { host = \"g\", non_increasing = \"strict\", max_rows = 7 }]\n\
+             non_increasing = \"permissive\"\nmax_rows = 500\naccept_other_source = true\n\
+             [[group]]\noids = [\"ifTable\"]\n",
+        )
+        .unwrap();
+        let c = plan.requests[0].config();
+        assert_eq!(c.non_increasing, Some(NonIncreasingPolicy::Permissive));
+        assert_eq!(c.max_rows_per_root, Some(500));
+        assert_eq!(c.accept_other_source, Some(true));
+        let c = plan.requests[1].config();
+        assert_eq!(c.non_increasing, Some(NonIncreasingPolicy::Strict));
+        assert_eq!(c.max_rows_per_root, Some(7));
+        let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nnon_increasing = \"lax\"\n");
+        assert!(
+            e.contains("job.toml line 4: `non_increasing` is `strict` or `permissive`, not `lax`"),
+            "{e}"
+        );
+        let e = err("hosts = [\"h\"]\nmax_rows = 0\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(
+            e.contains("job.toml line 2: `max_rows` must be at least 1"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -52,10 +52,16 @@ Examples:
   snmp-stream walk 192.0.2.1 192.0.2.2:1161 -c public ifDescr ifHCInOctets --format csv
   snmp-stream walk core1 -c public ipCidrRouteTable --range 10:10 --range 192.168:192.168 -o routes.parquet
   snmp-stream walk 192.0.2.1 -c public -v 1 -r 1 -t 0.5 1.3.6.1.4.1.9.9.13 -o cisco.wire
+  snmp-stream walk buggy-ups -c public -Cc --max-rows 100000 --deadline 60 1.3.6.1.4.1.318
 
 A table name (ifTable, ifXTable, ipCidrRouteTable) walks every column of its entry, and columns
 of one entry print as one table. -o infers the format from the extension (.parquet, .csv, .txt;
-anything else is a wireline file, readable with `snmp-stream decode`).";
+anything else is a wireline file, readable with `snmp-stream decode`).
+
+Agent bugs: an OID repeated twice in a row is dropped and the walk goes on; an OID before the
+previous one stops its column as partial (-Cc walks on, stopping at a loop); a value that does
+not decode is left out and named in the errors; a column stops at --max-rows records. Each host's
+quirks (repeats dropped, values out of range, replies dropped and why) are listed on stderr.";
 
 const GET_HELP: &str = "\
 Examples:
@@ -74,8 +80,9 @@ A job file (TOML; relative paths are relative to it):
   sessions = 100                # hosts collected at once (default 10)
   community = \"public\"          # these settings may also be given per group or per host:
   version = \"2c\"                #   community, version (1|2c), retries, timeout (s),
-  retries = 1                   #   max_varbinds, max_repetitions, deadline (s)
-  timeout = 1.5                 #   host beats group beats job
+  retries = 1                   #   max_varbinds, max_repetitions, deadline (s),
+  timeout = 1.5                 #   non_increasing (strict|permissive), max_rows,
+                                #   accept_other_source; host beats group beats job
   hosts = [\"192.0.2.1\", \"192.0.2.2:1161\", { host = \"192.0.2.3\", community = \"s3cret\" }]
   hosts_file = \"routers.txt\"    # one `HOST [COMMUNITY]` per line, # comments
 
@@ -90,7 +97,8 @@ A job file (TOML; relative paths are relative to it):
   ranges = [\"10:10\"]
 
 Writes OUTPUT/HOST_PORT.parquet (or .wire) per host that returned data and OUTPUT/report.csv
-(host,status,varbinds,errors,message; status ok, partial or failed). Prints a summary; shows a
+(host,status,varbinds,errors,message,quirks; status ok, partial or failed; quirks names the agent
+bugs tolerated, such as repeated OIDs dropped). Prints a summary; shows a
 progress bar when stderr is a terminal, a progress line every 10 s otherwise.
 
 Examples:

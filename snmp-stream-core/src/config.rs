@@ -35,7 +35,14 @@ pub struct Config {
     backoff: Backoff,
     non_increasing: NonIncreasingPolicy,
     max_in_flight_per_host: u32,
+    max_rows_per_root: u64,
+    accept_other_source: bool,
 }
+
+/// The default cap on records per root OID of a walk: far above any real table (a full
+/// Internet routing table is ~1 M rows per column), low enough that an agent returning
+/// increasing OIDs forever is stopped before it fills memory (~10 M records ≈ 0.5–1 GB).
+pub const DEFAULT_MAX_ROWS_PER_ROOT: u64 = 10_000_000;
 
 /// How the wait for a reply grows from one retry to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,11 +68,9 @@ pub enum NonIncreasingPolicy {
     /// Stop the affected head, keep what it collected, record a `NonIncreasingOid` error.
     #[default]
     Strict,
-    /// Keep walking past the bad OID, detecting loops, with at most `row_cap` records per head.
-    Permissive {
-        /// Most records one head may collect.
-        row_cap: u32,
-    },
+    /// Keep walking past the bad OID (net-snmp's `-Cc`), stopping a head that returns an OID
+    /// it returned before (a loop); `max_rows_per_root` bounds it as every walk.
+    Permissive,
 }
 
 /// A layer of settings: each `Some` replaces the value beneath it.
@@ -91,6 +96,10 @@ pub struct ConfigOverrides {
     /// request's override: a budget of its own, up to this many of its PDUs in flight beside
     /// the host's other work (which shares the collector's limit).
     pub max_in_flight_per_host: Option<u32>,
+    /// Most records a walk collects per root OID (in each range partition).
+    pub max_rows_per_root: Option<u64>,
+    /// Accept replies to a live request-id that come from another address than the host's.
+    pub accept_other_source: Option<bool>,
 }
 
 /// A setting that is out of range, naming the field.
@@ -139,6 +148,8 @@ impl Default for Config {
             backoff: Backoff::Constant,
             non_increasing: NonIncreasingPolicy::Strict,
             max_in_flight_per_host: 1,
+            max_rows_per_root: DEFAULT_MAX_ROWS_PER_ROOT,
+            accept_other_source: false,
         }
     }
 }
@@ -165,6 +176,8 @@ impl Config {
             max_in_flight_per_host: o
                 .max_in_flight_per_host
                 .unwrap_or(self.max_in_flight_per_host),
+            max_rows_per_root: o.max_rows_per_root.unwrap_or(self.max_rows_per_root),
+            accept_other_source: o.accept_other_source.unwrap_or(self.accept_other_source),
         };
         c.validate()?;
         Ok(c)
@@ -186,6 +199,7 @@ impl Config {
                 self.host_deadline.is_none_or(|d| !d.is_zero()),
             ),
             ("max_in_flight_per_host", self.max_in_flight_per_host > 0),
+            ("max_rows_per_root", self.max_rows_per_root > 0),
         ];
         if let Some((field, _)) = positive.iter().find(|(_, ok)| !ok) {
             return Err(ConfigError::Zero(field));
@@ -234,9 +248,6 @@ impl Config {
             }
             Backoff::Exponential { .. } => {}
         }
-        if let NonIncreasingPolicy::Permissive { row_cap: 0 } = self.non_increasing {
-            return Err(ConfigError::Zero("non_increasing.row_cap"));
-        }
         Ok(())
     }
 
@@ -277,6 +288,17 @@ impl Config {
     /// host may then see more in flight than this.
     pub fn max_in_flight_per_host(&self) -> u32 {
         self.max_in_flight_per_host
+    }
+    /// Most records a walk collects per root OID in each range partition (default
+    /// [`DEFAULT_MAX_ROWS_PER_ROOT`]); reaching it ends that head with a `RowCap` error.
+    pub fn max_rows_per_root(&self) -> u64 {
+        self.max_rows_per_root
+    }
+    /// Whether replies to a live request-id from another address than the host's are
+    /// accepted (default false: a multi-homed agent answering from another interface). Each one
+    /// accepted is counted in the response's quirks.
+    pub fn accept_other_source(&self) -> bool {
+        self.accept_other_source
     }
 
     /// How long attempt `attempt` (0 = the first transmission) waits for its reply.
@@ -347,6 +369,16 @@ impl ConfigOverrides {
         self.max_in_flight_per_host = Some(v);
         self
     }
+    /// Sets the cap on records per root OID of a walk.
+    pub fn max_rows_per_root(mut self, v: u64) -> Self {
+        self.max_rows_per_root = Some(v);
+        self
+    }
+    /// Accepts (or not) replies from another address of the host.
+    pub fn accept_other_source(mut self, v: bool) -> Self {
+        self.accept_other_source = Some(v);
+        self
+    }
 }
 
 #[cfg(test)]
@@ -367,6 +399,8 @@ mod tests {
         );
         assert_eq!(c.max_in_flight_per_host(), 1);
         assert_eq!(c.non_increasing(), NonIncreasingPolicy::Strict);
+        assert_eq!(c.max_rows_per_root(), 10_000_000);
+        assert!(!c.accept_other_source());
     }
 
     #[test]
@@ -435,6 +469,10 @@ mod tests {
             (
                 ConfigOverrides::new().max_in_flight_per_host(0),
                 "max_in_flight_per_host",
+            ),
+            (
+                ConfigOverrides::new().max_rows_per_root(0),
+                "max_rows_per_root",
             ),
         ];
         for (o, field) in cases {

@@ -466,7 +466,7 @@ impl RequestBuilder {
 
     /// Validates and returns the request.
     ///
-    /// Checks: at least one OID; no OID twice; for WALK no root under another; for GET only
+    /// Checks: at least one OID; for WALK no root twice and none under another; for GET only
     /// point ranges, and every root plus index within 128 arcs; the config overrides valid on
     /// top of the defaults. (They are validated again on top of the collector's config when
     /// the request runs.)
@@ -479,7 +479,9 @@ impl RequestBuilder {
         sorted.sort();
         for pair in sorted.windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            if a == b {
+            // A GET asks each OID once however often it is given (the engine counts the
+            // repeats as a quirk); a walk given a root twice is a mistake worth naming.
+            if a == b && r.kind == RequestKind::Walk {
                 return Err(RequestError::DuplicateOid(a.clone()));
             }
             // In sorted order a root's descendants follow it directly.
@@ -648,14 +650,24 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(e, RequestError::NoOids);
-        let e = Request::get(
+        let e = Request::walk(
             host.clone(),
             c.clone(),
-            oids(&["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.1.0"]),
+            oids(&["1.3.6.1.2.1.1", "1.3.6.1.2.1.1"]),
         )
         .build()
         .unwrap_err();
         assert!(matches!(e, RequestError::DuplicateOid(_)));
+        // A GET of one OID twice is asked once (the engine's business), not refused.
+        assert!(
+            Request::get(
+                host.clone(),
+                c.clone(),
+                oids(&["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.1.0"]),
+            )
+            .build()
+            .is_ok()
+        );
         // GET of a column and a cell is fine; only walks forbid nesting.
         assert!(
             Request::get(

@@ -81,19 +81,29 @@ pub enum CollectError {
     /// The host name did not resolve.
     #[error("host name did not resolve")]
     Resolve,
-    /// A GET reply named another OID than the one asked for at that position.
-    #[error("asked for {expected}, got {received}")]
-    UnexpectedOid {
+    /// A GET reply left this OID out twice: once in the PDU that asked for it with others,
+    /// once when it was asked again on its own.
+    #[error("the agent left {oid} out of its replies, also when asked for it alone")]
+    MissingFromReply {
         /// The OID asked for.
-        expected: Oid,
-        /// The OID the agent returned.
-        received: Oid,
+        oid: Oid,
     },
-    /// A head reached the permissive policy's row cap.
-    #[error("row cap reached after {rows} records")]
+    /// A varbind's OID decoded but its value did not: the record is left out, the walk goes
+    /// on after the OID.
+    #[error("malformed value of {oid}: {error}")]
+    MalformedValue {
+        /// The varbind's OID.
+        oid: Oid,
+        /// What is wrong with the value, and its byte offset in the datagram.
+        error: DecodeError,
+    },
+    /// A walk's head reached the cap on records per root OID (`max_rows_per_root`).
+    #[error("stopped {root} at the cap of {cap} records per root OID")]
     RowCap {
-        /// Records the head collected.
-        rows: u64,
+        /// The root OID whose walk stopped.
+        root: Oid,
+        /// The cap.
+        cap: u64,
     },
     /// The agent kept answering without data that moves the walk on.
     #[error("replies made no progress")]
@@ -125,6 +135,145 @@ pub struct Response {
     pub buffer: WirelineBuf,
     /// Errors met, in the order they happened.
     pub errors: Vec<TimedError>,
+    /// Agent bugs tolerated and datagrams dropped while collecting it.
+    pub quirks: Quirks,
+}
+
+/// Counts of agent bugs the collector tolerated, and of replies it dropped, for one response.
+///
+/// Datagrams dropped before they can be matched to a request (not an SNMP Response, or a
+/// request-id of no PDU in flight) are counted with the next response the host's session
+/// finishes, so the sum over a host's responses is the host's total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Quirks {
+    /// Walk varbinds equal to the previous OID of their column (the agent returned one object
+    /// twice in a row): dropped, the walk went on.
+    pub repeated_oids: u64,
+    /// Counter32, Gauge32 or TimeTicks values wider than 32 bits, and INTEGERs outside
+    /// Integer32: kept as sent.
+    pub out_of_range_values: u64,
+    /// Varbinds whose OID decoded but whose value did not: left out, each with a
+    /// [`CollectError::MalformedValue`].
+    pub malformed_values: u64,
+    /// GET reply varbinds that answered nothing asked (an OID not requested, or one already
+    /// answered): dropped.
+    pub unrequested_varbinds: u64,
+    /// GET OIDs a reply left out, asked again in a PDU of their own.
+    pub reasked_oids: u64,
+    /// GET OIDs asked more than once by the request (equal point ranges): asked and recorded
+    /// once.
+    pub duplicate_get_oids: u64,
+    /// Replies to a live request-id in another SNMP version: dropped.
+    pub wrong_version: u64,
+    /// Replies to a live request-id with another community: dropped.
+    pub wrong_community: u64,
+    /// Replies from another source address of the host, accepted because
+    /// `accept_other_source` is on.
+    pub other_source: u64,
+    /// Datagrams from the host that were not an SNMP Response message: dropped.
+    pub malformed_replies: u64,
+    /// Replies with a request-id of no PDU in flight (late copies of answered requests, or
+    /// stray): dropped.
+    pub unknown_request_id: u64,
+}
+
+impl Quirks {
+    /// Each count with its description, in a fixed order (the order of the fields).
+    pub fn counts(&self) -> [(&'static str, u64); 11] {
+        [
+            ("repeated OIDs dropped", self.repeated_oids),
+            ("out-of-range values kept", self.out_of_range_values),
+            ("malformed values", self.malformed_values),
+            ("unrequested varbinds dropped", self.unrequested_varbinds),
+            ("OIDs asked again", self.reasked_oids),
+            ("duplicate GET OIDs asked once", self.duplicate_get_oids),
+            ("replies with another version dropped", self.wrong_version),
+            (
+                "replies with another community dropped",
+                self.wrong_community,
+            ),
+            ("replies from another address accepted", self.other_source),
+            ("malformed replies dropped", self.malformed_replies),
+            (
+                "replies to no request in flight dropped",
+                self.unknown_request_id,
+            ),
+        ]
+    }
+
+    /// Quirks from counts in the order of [`Quirks::counts`]; missing counts are zero, extra
+    /// ones (from a later version) ignored.
+    pub(crate) fn from_counts(c: &[u64]) -> Quirks {
+        let at = |i: usize| c.get(i).copied().unwrap_or(0);
+        Quirks {
+            repeated_oids: at(0),
+            out_of_range_values: at(1),
+            malformed_values: at(2),
+            unrequested_varbinds: at(3),
+            reasked_oids: at(4),
+            duplicate_get_oids: at(5),
+            wrong_version: at(6),
+            wrong_community: at(7),
+            other_source: at(8),
+            malformed_replies: at(9),
+            unknown_request_id: at(10),
+        }
+    }
+
+    /// True when nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        self.counts().iter().all(|&(_, n)| n == 0)
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Quirks) {
+        let Quirks {
+            repeated_oids,
+            out_of_range_values,
+            malformed_values,
+            unrequested_varbinds,
+            reasked_oids,
+            duplicate_get_oids,
+            wrong_version,
+            wrong_community,
+            other_source,
+            malformed_replies,
+            unknown_request_id,
+        } = other;
+        self.repeated_oids += repeated_oids;
+        self.out_of_range_values += out_of_range_values;
+        self.malformed_values += malformed_values;
+        self.unrequested_varbinds += unrequested_varbinds;
+        self.reasked_oids += reasked_oids;
+        self.duplicate_get_oids += duplicate_get_oids;
+        self.wrong_version += wrong_version;
+        self.wrong_community += wrong_community;
+        self.other_source += other_source;
+        self.malformed_replies += malformed_replies;
+        self.unknown_request_id += unknown_request_id;
+    }
+}
+
+impl fmt::Display for Quirks {
+    /// The non-zero counts, `; `-separated (`repeated OIDs dropped: 2; malformed values: 1`), or
+    /// `none`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for (what, n) in self.counts() {
+            if n > 0 {
+                if !first {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{what}: {n}")?;
+                first = false;
+            }
+        }
+        if first {
+            f.write_str("none")?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +299,25 @@ mod tests {
             e.to_string(),
             "agent error noSuchName (2) at varbind 1 (1.3.6.1.2.1.1.9.0)"
         );
+    }
+
+    #[test]
+    fn quirks_count_in_a_fixed_order_and_read_back() {
+        let mut q = Quirks::default();
+        assert_eq!(q.to_string(), "none");
+        q.repeated_oids = 2;
+        q.wrong_community = 1;
+        assert_eq!(
+            q.to_string(),
+            "repeated OIDs dropped: 2; replies with another community dropped: 1"
+        );
+        let counts: Vec<u64> = q.counts().iter().map(|c| c.1).collect();
+        assert_eq!(Quirks::from_counts(&counts), q);
+        assert_eq!(Quirks::from_counts(&counts[..1]).repeated_oids, 2);
+        assert_eq!(Quirks::from_counts(&[]), Quirks::default());
+        let mut sum = q;
+        sum.add(&q);
+        assert_eq!((sum.repeated_oids, sum.wrong_community), (4, 2));
     }
 
     #[test]

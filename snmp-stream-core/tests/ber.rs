@@ -226,7 +226,7 @@ proptest! {
             Ok(msg) => {
                 for r in msg.pdu.varbinds() {
                     match r {
-                        Err(e) => prop_assert!(e.offset <= d.len()),
+                        Err(e) => prop_assert!(e.error.offset <= d.len()),
                         Ok(vb) => { let _ = (vb.oid.to_oid(), format!("{:?}", vb.value)); }
                     }
                 }
@@ -281,7 +281,7 @@ fn only_value(d: &[u8]) -> Result<Value<'_>, DecodeErrorKind> {
     let mut it = msg.pdu.varbinds();
     let r = it.next().expect("one varbind");
     assert!(it.next().is_none());
-    r.map(|vb| vb.value).map_err(|e| e.kind)
+    r.map(|vb| vb.value).map_err(|e| e.error.kind)
 }
 
 #[test]
@@ -393,11 +393,16 @@ fn a_bad_varbind_does_not_cost_the_others() {
     assert_eq!(r.len(), 3);
     assert_eq!(r[0].as_ref().unwrap().value, Value::Gauge32(7));
     let e = r[1].unwrap_err();
-    assert_eq!(e.kind, DecodeErrorKind::BadIpAddress(5));
+    assert_eq!(e.error.kind, DecodeErrorKind::BadIpAddress(5));
     assert_eq!(
-        e.offset,
+        e.error.offset,
         2 + 6 + 2 + 9 + 2 + 13 + 10,
         "offset of the IpAddress TLV"
+    );
+    // Only the value is bad: the error names the varbind's OID, so a walk can go on after it.
+    assert_eq!(
+        e.oid.map(|o| o.to_oid().to_string()).as_deref(),
+        Some("1.3.6.1.2.1.2")
     );
     assert_eq!(
         r[2].as_ref().unwrap().oid.to_oid().to_string(),
@@ -417,7 +422,7 @@ fn strict_cases_are_errors_with_offsets() {
     let d = response_with_raw_value(&[0x04, 0x05, b'a']);
     let msg = read_message(&d);
     // The outer lengths were computed from the short bytes, so the value overruns its varbind.
-    let kind = msg.map(|m| m.pdu.varbinds().next().unwrap().unwrap_err().kind);
+    let kind = msg.map(|m| m.pdu.varbinds().next().unwrap().unwrap_err().error.kind);
     assert_eq!(kind.unwrap(), DecodeErrorKind::LengthPastEnd);
     // Unterminated OID value.
     let d = response_with_raw_value(&[0x06, 0x02, 0x2b, 0x86]);

@@ -7,7 +7,7 @@ use snmp_stream_core::wireline::file::{
     ErrorKind, ErrorRecord, FileErrorKind, FrameMeta, WirelineFileWriter, frames,
 };
 use snmp_stream_core::wireline::{WirelineWriter, convert};
-use snmp_stream_core::{Oid, RequestKind, Status, Value};
+use snmp_stream_core::{Oid, Quirks, RequestKind, Status, Value};
 use snmp_stream_decode::{
     DecodeError, decode_file, decode_file_bytes, files_to_parquet, read_parquet,
 };
@@ -46,6 +46,7 @@ fn meta(host: &str, errors: &[&str]) -> FrameMeta {
                 message: (*m).into(),
             })
             .collect(),
+        quirks: Quirks::default(),
     }
 }
 

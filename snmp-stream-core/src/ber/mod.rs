@@ -12,7 +12,9 @@
 pub mod read;
 pub mod write;
 
-pub use read::{DecodeError, DecodeErrorKind, Message, Pdu, VarBind, VarBinds, read_message};
+pub use read::{
+    DecodeError, DecodeErrorKind, Message, Pdu, VarBind, VarBindError, VarBinds, read_message,
+};
 pub use write::{PduHeader, encode_message, pdu_len, write_pdu};
 
 /// Universal tags used by SNMP.

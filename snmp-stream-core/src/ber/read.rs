@@ -20,8 +20,10 @@
 //! are errors with the byte offset of the offending TLV.
 //!
 //! A malformed varbind whose enclosing SEQUENCE is intact yields one `Err` and iteration goes
-//! on with the next varbind, so one quirky value does not cost the rest of the response. A
-//! varbind whose own framing is broken ends the iteration after its error.
+//! on with the next varbind, so one quirky value does not cost the rest of the response; when
+//! its OID decoded, the error carries it ([`VarBindError::oid`]), so the caller can name it and
+//! a walk can go on after it. A varbind whose own framing is broken ends the iteration after
+//! its error.
 
 use crate::community::Version;
 use crate::value::{BerOid, BerOidError, SubIds, Value};
@@ -92,6 +94,29 @@ pub enum DecodeErrorKind {
     /// An IpAddress whose length is not 4.
     #[error("IpAddress of {0} octets (expected 4)")]
     BadIpAddress(usize),
+}
+
+/// A varbind that could not be decoded: what is wrong and where, and its OID when that much
+/// decoded (then only the value is malformed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct VarBindError<'a> {
+    /// What is wrong, at which byte offset of the datagram.
+    pub error: DecodeError,
+    /// The varbind's OID, when it decoded.
+    pub oid: Option<BerOid<'a>>,
+}
+
+impl From<VarBindError<'_>> for DecodeError {
+    fn from(e: VarBindError<'_>) -> DecodeError {
+        e.error
+    }
+}
+
+impl From<DecodeError> for VarBindError<'_> {
+    fn from(error: DecodeError) -> Self {
+        VarBindError { error, oid: None }
+    }
 }
 
 /// A decoded message header with its PDU.
@@ -219,7 +244,7 @@ pub struct VarBinds<'a> {
 }
 
 impl<'a> Iterator for VarBinds<'a> {
-    type Item = Result<VarBind<'a>, DecodeError>;
+    type Item = Result<VarBind<'a>, VarBindError<'a>>;
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
@@ -237,7 +262,7 @@ impl<'a> Iterator for VarBinds<'a> {
             Err(e) => {
                 // The varbind's own framing is broken: nothing after it can be trusted.
                 self.pos = self.end;
-                return Some(Err(e));
+                return Some(Err(e.into()));
             }
         };
         // From here on the varbind's extent is known, so the next one can still be read.
@@ -249,21 +274,26 @@ impl<'a> Iterator for VarBinds<'a> {
                     expected: tag::SEQUENCE,
                     found: seq.tag,
                 },
-            )));
+            )
+            .into()));
         }
         Some(read_varbind(c.inner(seq), offset))
     }
 }
 
 #[inline]
-fn read_varbind(mut c: Cursor<'_>, offset: usize) -> Result<VarBind<'_>, DecodeError> {
+fn read_varbind(mut c: Cursor<'_>, offset: usize) -> Result<VarBind<'_>, VarBindError<'_>> {
     let at = c.pos;
     let name = c.expect(tag::OBJECT_ID)?;
     let oid = BerOid::parse(c.content(name)).map_err(|e| err(at, oid_error(e)))?;
+    let with_oid = |error| VarBindError {
+        error,
+        oid: Some(oid),
+    };
     let at = c.pos;
-    let v = c.any()?;
+    let v = c.any().map_err(with_oid)?;
     // Bytes after the value inside the varbind's SEQUENCE are ignored (lenient).
-    let value = decode_value(v.tag, c.content(v)).map_err(|kind| err(at, kind))?;
+    let value = decode_value(v.tag, c.content(v)).map_err(|kind| with_oid(err(at, kind)))?;
     Ok(VarBind { offset, oid, value })
 }
 

@@ -38,11 +38,11 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::ber::{PduHeader, PduType, VarBind, encode_message, error_status, read_message};
+use crate::ber::{PduHeader, PduType, VarBindError, encode_message, error_status, read_message};
 use crate::config::{Config, NonIncreasingPolicy};
 use crate::oid::{MAX_SUB_IDS, Oid};
 use crate::request::{IndexRange, Request, RequestError, RequestKind};
-use crate::response::{CollectError, Response, Status, TimedError};
+use crate::response::{CollectError, Quirks, Response, Status, TimedError};
 use crate::value::{BerOid, SubIds, Value, cmp_content};
 use crate::wireline::WirelineWriter;
 
@@ -52,6 +52,8 @@ use crate::wireline::WirelineWriter;
 pub struct Transmit {
     /// Length of the datagram.
     pub len: usize,
+    /// Its request-id (a driver that accepts replies from other addresses routes by it).
+    pub request_id: i32,
 }
 
 /// Something the session finished.
@@ -75,6 +77,11 @@ pub struct SessionStats {
     pub malformed: u64,
     /// Datagrams with a request-id of no PDU in flight (stray, duplicate or late).
     pub unknown_request_id: u64,
+    /// Replies to a PDU in flight in another SNMP version or with another community: dropped.
+    pub mismatched: u64,
+    /// Datagrams from another address than the host's: dropped, or accepted (and counted in
+    /// the response's quirks) when `accept_other_source` is on.
+    pub other_source: u64,
     /// Varbinds recorded.
     pub varbinds: u64,
 }
@@ -92,6 +99,8 @@ pub struct Session {
     in_flight: Vec<InFlight>,
     events: VecDeque<Event>,
     stats: SessionStats,
+    /// Drops no partition can be blamed for, reported with the next response that finishes.
+    pending_quirks: Quirks,
 }
 
 impl Session {
@@ -111,6 +120,7 @@ impl Session {
             in_flight: Vec::new(),
             events: VecDeque::new(),
             stats: SessionStats::default(),
+            pending_quirks: Quirks::default(),
         }
     }
 
@@ -178,7 +188,10 @@ impl Session {
             encode(buf, &self.partitions, f, id);
             self.stats.transmits += 1;
             self.stats.retries += 1;
-            return Some(Transmit { len: buf.len() });
+            return Some(Transmit {
+                len: buf.len(),
+                request_id: id,
+            });
         }
         for p in &mut self.partitions {
             // Up to its budget's limit of PDUs in flight (the request's own, else the host's);
@@ -205,7 +218,10 @@ impl Session {
                 encode(buf, std::slice::from_ref(p), &f, id);
                 self.in_flight.push(f);
                 self.stats.transmits += 1;
-                return Some(Transmit { len: buf.len() });
+                return Some(Transmit {
+                    len: buf.len(),
+                    request_id: id,
+                });
             }
         }
         None
@@ -269,41 +285,86 @@ impl Session {
                 timestamp: ts,
                 error: error.clone(),
             });
-            self.events.push_back(Event::Response(p.finish()));
+            self.finish(p);
         }
     }
 
-    /// Takes a datagram that came from the host.
+    /// Emits a finished partition's response, with the drops not blamed on any partition.
+    fn finish(&mut self, mut p: Partition) {
+        p.quirks.add(&std::mem::take(&mut self.pending_quirks));
+        self.events.push_back(Event::Response(p.finish()));
+    }
+
+    /// Takes a datagram that came from the host's address.
     pub fn handle_datagram(&mut self, now: Instant, datagram: &[u8]) {
+        self.datagram(now, datagram, false);
+    }
+
+    /// Takes a datagram that came from another address than the host's, which its driver
+    /// routed here by request-id (a multi-homed agent answering from another interface). It is
+    /// accepted like one from the host's address only when the PDU's config has
+    /// `accept_other_source` on, and counted in the response's quirks; otherwise dropped.
+    pub fn handle_datagram_from_other_address(&mut self, now: Instant, datagram: &[u8]) {
+        self.stats.other_source += 1;
+        self.datagram(now, datagram, true);
+    }
+
+    fn datagram(&mut self, now: Instant, datagram: &[u8], other_source: bool) {
         // Only a Response-PDU answers a request (RFC 3416 §4.2.4); anything else is not ours.
         let msg = match read_message(datagram) {
             Ok(msg) if msg.pdu.pdu_type == PduType::Response => msg,
             _ => {
                 self.stats.malformed += 1;
+                self.pending_quirks.malformed_replies += 1;
                 return;
             }
         };
         let rid = msg.pdu.request_id;
-        let Some(pos) = self
+        let found = self
             .in_flight
             .iter()
             .position(|f| f.attempts.contains(&rid))
-        else {
+            .and_then(|pos| {
+                let pi = self
+                    .partitions
+                    .iter()
+                    .position(|p| p.id == self.in_flight[pos].partition)?;
+                Some((pos, pi))
+            });
+        let Some((pos, pi)) = found else {
             self.stats.unknown_request_id += 1;
+            self.pending_quirks.unknown_request_id += 1;
             return;
         };
+        let p = &mut self.partitions[pi];
+        // A reply must be in the request's version and community (RFC 3416 §4.2, RFC 1157
+        // §4.1): a matching request-id alone could be a spoofed or misrouted datagram.
+        let community = p.request.community();
+        if msg.version != community.version() {
+            self.stats.mismatched += 1;
+            p.quirks.wrong_version += 1;
+            return;
+        }
+        if msg.community != community.name() {
+            self.stats.mismatched += 1;
+            p.quirks.wrong_community += 1;
+            return;
+        }
+        if other_source {
+            if !p.config.accept_other_source() {
+                return;
+            }
+            p.quirks.other_source += 1;
+        }
         let f = self.in_flight.swap_remove(pos);
         let ts = self.timestamp(now);
-        let Some(pi) = self.partitions.iter().position(|p| p.id == f.partition) else {
-            return;
-        };
         let p = &mut self.partitions[pi];
         let before = p.writer.record_count();
         p.handle_response(ts, f.pdu, &msg);
         self.stats.varbinds += (p.writer.record_count() - before) as u64;
         if p.is_done() {
             let p = self.partitions.remove(pi);
-            self.events.push_back(Event::Response(p.finish()));
+            self.finish(p);
         }
     }
 
@@ -406,8 +467,13 @@ enum Pdu {
     },
     /// GETNEXT of these heads' cursors.
     Next { heads: Vec<usize>, oids: Vec<Oid> },
-    /// GET of these OIDs, each of the root at the same position in `roots`.
-    Get { oids: Vec<Oid>, roots: Vec<usize> },
+    /// GET of these OIDs, each of the root at the same position in `roots`; `alone` when it
+    /// asks again, on its own, for an OID an earlier reply left out.
+    Get {
+        oids: Vec<Oid>,
+        roots: Vec<usize>,
+        alone: bool,
+    },
 }
 
 /// One walk cursor: a root OID within one range partition.
@@ -422,6 +488,7 @@ struct Head {
     /// The range's stop as a full OID, and its BER content: the head ends past its subtree.
     stop: Option<(Oid, Vec<u8>)>,
     done: bool,
+    /// Records collected, against the cap `max_rows_per_root`.
     rows: u64,
     /// Permissive policy only: hashes of the OIDs seen, to detect a loop.
     seen: Option<HashSet<u64>>,
@@ -461,7 +528,7 @@ impl Head {
                     .unwrap_or_else(|| root.clone())
             }
         };
-        let seen = matches!(policy, NonIncreasingPolicy::Permissive { .. }).then(HashSet::new);
+        let seen = matches!(policy, NonIncreasingPolicy::Permissive).then(HashSet::new);
         Head {
             root: root_index,
             cursor,
@@ -543,13 +610,27 @@ struct Partition {
     packing: Packing,
     /// Consecutive replies that moved no head: an agent that answers without data.
     stalled: u32,
+    quirks: Quirks,
 }
 
 #[derive(Debug)]
 enum Work {
     Walk(Vec<Head>),
-    /// OIDs still to ask, with their roots.
-    Get(VecDeque<(Oid, usize)>),
+    Get(GetWork),
+}
+
+/// A GET's OIDs still to ask, each with its root.
+#[derive(Debug, Default)]
+struct GetWork {
+    queue: VecDeque<(Oid, usize)>,
+    /// OIDs a reply left out: each is asked again in a PDU of its own, once.
+    alone: VecDeque<(Oid, usize)>,
+}
+
+impl GetWork {
+    fn is_empty(&self) -> bool {
+        self.queue.is_empty() && self.alone.is_empty()
+    }
 }
 
 impl Partition {
@@ -562,6 +643,7 @@ impl Partition {
     ) -> Partition {
         let m = config.max_response_var_binds_per_pdu() as usize;
         let v1 = request.community().version() == crate::community::Version::V1;
+        let mut quirks = Quirks::default();
         let work = match request.kind() {
             RequestKind::Walk => Work::Walk(
                 request
@@ -572,16 +654,23 @@ impl Partition {
                     .collect(),
             ),
             RequestKind::Get => {
-                let mut q = VecDeque::new();
+                let mut q = GetWork::default();
                 let points: Vec<&[u32]> = if request.ranges().is_empty() {
                     vec![&[]]
                 } else {
                     request.ranges().iter().map(|r| r.start()).collect()
                 };
+                // Each OID once, under the first root that names it (equal points, a root
+                // given twice, or a root plus a point equal to another root plus another).
+                let mut asked = HashSet::new();
                 for point in points {
                     for (i, root) in request.oids().iter().enumerate() {
                         if let Ok(oid) = root.join(point) {
-                            q.push_back((oid, i));
+                            if asked.insert(oid.clone()) {
+                                q.queue.push_back((oid, i));
+                            } else {
+                                quirks.duplicate_get_oids += 1;
+                            }
                         }
                     }
                 }
@@ -621,6 +710,7 @@ impl Partition {
             work,
             packing,
             stalled: 0,
+            quirks,
         }
     }
 
@@ -660,12 +750,23 @@ impl Partition {
                 })
             }
             Work::Get(q) => {
-                if q.is_empty() {
+                if let Some((oid, root)) = q.alone.pop_front() {
+                    return Some(Pdu::Get {
+                        oids: vec![oid],
+                        roots: vec![root],
+                        alone: true,
+                    });
+                }
+                if q.queue.is_empty() {
                     return None;
                 }
-                let take = n.min(q.len());
-                let (oids, roots) = q.drain(..take).unzip();
-                Some(Pdu::Get { oids, roots })
+                let take = n.min(q.queue.len());
+                let (oids, roots) = q.queue.drain(..take).unzip();
+                Some(Pdu::Get {
+                    oids,
+                    roots,
+                    alone: false,
+                })
             }
         }
     }
@@ -683,7 +784,9 @@ impl Partition {
             return;
         }
         match pdu {
-            Pdu::Get { oids, roots } => self.get_reply(ts, oids, roots, status, index, msg),
+            Pdu::Get { oids, roots, alone } => {
+                self.get_reply(ts, oids, roots, alone, status, index, msg)
+            }
             Pdu::Bulk { heads, oids, .. } | Pdu::Next { heads, oids } => {
                 self.walk_reply(ts, &heads, &oids, status, index, msg)
             }
@@ -699,9 +802,9 @@ impl Partition {
         };
         if self.packing.shrink(in_pdu) {
             // Ask again, smaller: walk heads simply stay open; GET OIDs go back in the queue.
-            if let (Pdu::Get { oids, roots }, Work::Get(q)) = (pdu, &mut self.work) {
+            if let (Pdu::Get { oids, roots, .. }, Work::Get(q)) = (pdu, &mut self.work) {
                 for item in oids.into_iter().zip(roots).rev() {
-                    q.push_front(item);
+                    q.queue.push_front(item);
                 }
             }
             return;
@@ -729,11 +832,17 @@ impl Partition {
         );
     }
 
+    /// Applies a GET reply: each varbind goes to the requested OID it names, wherever it sits
+    /// in the reply; varbinds that name nothing asked are dropped and counted; OIDs the reply
+    /// left out are asked again, alone, once, and then become `MissingFromReply` errors. No
+    /// OID is lost without an error.
+    #[allow(clippy::too_many_arguments)]
     fn get_reply(
         &mut self,
         ts: u64,
         oids: Vec<Oid>,
         roots: Vec<usize>,
+        alone: bool,
         status: i32,
         index: i32,
         msg: &crate::ber::Message<'_>,
@@ -741,48 +850,113 @@ impl Partition {
         let Work::Get(q) = &mut self.work else {
             return;
         };
-        if status == error_status::NO_SUCH_NAME && index >= 1 && (index as usize) <= oids.len() {
-            // v1: the named OID does not exist. Record it as noSuchObject, re-ask the others.
-            let bad = index as usize - 1;
-            let index_of =
-                |o: &Oid, r: usize| o.suffix(&self.request.oids()[r]).map(<[u32]>::to_vec);
-            if let Some(idx) = index_of(&oids[bad], roots[bad]) {
-                let _ = self
-                    .writer
-                    .push_record(ts, roots[bad], &idx, &Value::NoSuchObject);
-            }
-            for (i, item) in oids.into_iter().zip(roots).enumerate().rev() {
-                if i != bad {
-                    q.push_front(item);
-                }
-            }
-            return;
-        }
+        // The 0-based position of the OID the error-index blames, if it names one asked.
+        let blamed = usize::try_from(index)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .filter(|&i| i < oids.len());
         if status != error_status::NO_ERROR {
-            let oid = usize::try_from(index)
-                .ok()
-                .and_then(|i| i.checked_sub(1))
-                .and_then(|i| oids.get(i).cloned());
-            self.error(ts, CollectError::Agent { status, index, oid });
-            return;
-        }
-        for (i, vb) in msg.pdu.varbinds().enumerate() {
-            let Some(&root) = roots.get(i) else {
-                break;
-            };
-            match vb {
-                Ok(vb) => {
-                    if self.writer.push_varbind(ts, root, &vb).is_err() {
-                        self.error(
-                            ts,
-                            CollectError::UnexpectedOid {
-                                expected: oids[i].clone(),
-                                received: vb.oid.to_oid(),
-                            },
-                        );
+            match blamed {
+                Some(bad) if status == error_status::NO_SUCH_NAME => {
+                    // v1: the named OID does not exist. Record it as noSuchObject.
+                    if let Some(idx) = oids[bad].suffix(&self.request.oids()[roots[bad]]) {
+                        let idx = idx.to_vec();
+                        let _ = self
+                            .writer
+                            .push_record(ts, roots[bad], &idx, &Value::NoSuchObject);
                     }
                 }
-                Err(e) => self.error(ts, CollectError::Malformed(e)),
+                Some(bad) => self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::Agent {
+                        status,
+                        index,
+                        oid: Some(oids[bad].clone()),
+                    },
+                }),
+                None if alone || oids.len() == 1 => self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::Agent {
+                        status,
+                        index,
+                        oid: oids.first().cloned(),
+                    },
+                }),
+                None => {
+                    // The agent blames no OID in particular: ask each alone to find out.
+                    self.quirks.reasked_oids += oids.len() as u64;
+                    q.alone.extend(oids.into_iter().zip(roots));
+                    return;
+                }
+            }
+            // Ask again for the others the error held back (RFC 1157 §4.1.2: an error answers
+            // the whole PDU).
+            for (i, item) in oids.into_iter().zip(roots).enumerate().rev() {
+                if Some(i) != blamed {
+                    q.queue.push_front(item);
+                }
+            }
+            return;
+        }
+        let mut answered = vec![false; oids.len()];
+        // Where a varbind's OID is among those asked and not yet answered: at its own position
+        // first (the common case, one comparison), else anywhere.
+        let find = |answered: &[bool], i: usize, oid: &BerOid<'_>| {
+            let same = |j: usize| !answered[j] && oid.iter().eq(oids[j].as_slice().iter().copied());
+            if i < oids.len() && same(i) {
+                Some(i)
+            } else {
+                (0..oids.len()).find(|&j| same(j))
+            }
+        };
+        for (i, vb) in msg.pdu.varbinds().enumerate() {
+            match vb {
+                Ok(vb) => {
+                    let Some(j) = find(&answered, i, &vb.oid) else {
+                        self.quirks.unrequested_varbinds += 1;
+                        continue;
+                    };
+                    answered[j] = true;
+                    self.quirks.out_of_range_values += u64::from(out_of_range(&vb.value));
+                    // The OID is the one asked, which lies under its root.
+                    let _ = self.writer.push_varbind(ts, roots[j], &vb);
+                }
+                Err(VarBindError {
+                    error,
+                    oid: Some(oid),
+                }) => {
+                    self.quirks.malformed_values += 1;
+                    match find(&answered, i, &oid) {
+                        Some(j) => {
+                            answered[j] = true;
+                            self.errors.push(TimedError {
+                                timestamp: ts,
+                                error: CollectError::MalformedValue {
+                                    oid: oid.to_oid(),
+                                    error,
+                                },
+                            });
+                        }
+                        None => self.quirks.unrequested_varbinds += 1,
+                    }
+                }
+                // An OID that did not decode answers nothing we can name: the OID it was meant
+                // to answer is missing below and asked again.
+                Err(VarBindError { oid: None, .. }) => self.quirks.malformed_values += 1,
+            }
+        }
+        for (j, item) in oids.into_iter().zip(roots).enumerate() {
+            if answered[j] {
+                continue;
+            }
+            if alone {
+                self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::MissingFromReply { oid: item.0 },
+                });
+            } else {
+                self.quirks.reasked_oids += 1;
+                q.alone.push_back(item);
             }
         }
     }
@@ -821,6 +995,7 @@ impl Partition {
             return;
         }
         let policy = self.config.non_increasing();
+        let cap = self.config.max_rows_per_root();
         let n = pdu_heads.len();
         // The last OID seen per head in this reply, borrowed from the datagram.
         let mut last: Vec<Option<BerOid<'_>>> = vec![None; n];
@@ -831,22 +1006,30 @@ impl Partition {
             if h.done {
                 continue;
             }
-            let vb = match vb {
-                Ok(vb) => vb,
-                Err(e) => {
-                    // A bad varbind: its head cannot know where it is; stop it, keep the rest.
+            // A varbind whose value is malformed still says where the walk is.
+            let (oid, value) = match vb {
+                Ok(vb) => (vb.oid, Ok(vb)),
+                Err(VarBindError {
+                    error,
+                    oid: Some(oid),
+                }) => (oid, Err(error)),
+                Err(VarBindError { error, oid: None }) => {
+                    // The OID itself is broken: the head cannot know where it is; stop it,
+                    // keep the rest.
                     h.done = true;
                     self.errors.push(TimedError {
                         timestamp: ts,
-                        error: CollectError::Malformed(e),
+                        error: CollectError::Malformed(error),
                     });
                     continue;
                 }
             };
-            match step(h, last[slot].as_ref(), &vb, policy) {
+            let end = matches!(&value, Ok(vb) if vb.value == Value::EndOfMibView);
+            match step(h, last[slot].as_ref(), &oid, end, policy) {
                 Step::End => h.done = true,
+                Step::Repeat => self.quirks.repeated_oids += 1,
                 Step::Skip => {
-                    last[slot] = Some(vb.oid);
+                    last[slot] = Some(oid);
                     progressed = true;
                 }
                 Step::NonIncreasing => {
@@ -856,26 +1039,51 @@ impl Partition {
                         timestamp: ts,
                         error: CollectError::NonIncreasingOid {
                             previous,
-                            received: vb.oid.to_oid(),
+                            received: oid.to_oid(),
                         },
                     });
                 }
                 Step::Record => {
-                    if self.writer.push_varbind(ts, h.root, &vb).is_err() {
-                        h.done = true;
-                        continue;
-                    }
-                    h.rows += 1;
-                    last[slot] = Some(vb.oid);
+                    last[slot] = Some(oid);
                     progressed = true;
-                    if let NonIncreasingPolicy::Permissive { row_cap } = policy {
-                        if h.rows >= u64::from(row_cap) {
-                            h.done = true;
+                    match value {
+                        Ok(vb) => {
+                            if self.writer.push_varbind(ts, h.root, &vb).is_err() {
+                                // Left the root's subtree: the head's normal end.
+                                h.done = true;
+                                last[slot] = None;
+                                continue;
+                            }
+                            self.quirks.out_of_range_values += u64::from(out_of_range(&vb.value));
+                            h.rows += 1;
+                        }
+                        Err(error) => {
+                            if !oid.starts_with(&self.request.oids()[h.root]) {
+                                h.done = true;
+                                last[slot] = None;
+                                continue;
+                            }
+                            // Left out (the wireline format has no "malformed" value); named
+                            // in the errors, and the walk goes on after it.
+                            self.quirks.malformed_values += 1;
                             self.errors.push(TimedError {
                                 timestamp: ts,
-                                error: CollectError::RowCap { rows: h.rows },
+                                error: CollectError::MalformedValue {
+                                    oid: oid.to_oid(),
+                                    error,
+                                },
                             });
                         }
+                    }
+                    if h.rows >= cap {
+                        h.done = true;
+                        self.errors.push(TimedError {
+                            timestamp: ts,
+                            error: CollectError::RowCap {
+                                root: self.request.oids()[h.root].clone(),
+                                cap,
+                            },
+                        });
                     }
                 }
             }
@@ -911,7 +1119,18 @@ impl Partition {
             range: self.range,
             buffer: self.writer.finish(),
             errors: self.errors,
+            quirks: self.quirks,
         }
+    }
+}
+
+/// True for a value wider than its SMI type (RFC 2578 §7.1): a Counter32, Gauge32 or TimeTicks
+/// above 2^32−1, an INTEGER outside Integer32. Kept as sent, counted as a quirk.
+fn out_of_range(v: &Value<'_>) -> bool {
+    match *v {
+        Value::Counter32(x) | Value::Gauge32(x) | Value::TimeTicks(x) => x > u64::from(u32::MAX),
+        Value::Integer(x) => i32::try_from(x).is_err(),
+        _ => false,
     }
 }
 
@@ -920,9 +1139,12 @@ impl Partition {
 enum Step {
     /// The head has ended (normally): endOfMibView, or left its subtree or range.
     End,
+    /// The OID the head saw last, again (an agent returning one object twice in a row):
+    /// dropped.
+    Repeat,
     /// Before the range's start: move on without recording.
     Skip,
-    /// Not after the previous OID (an agent bug), under the strict policy or a loop.
+    /// Before the previous OID (an agent bug) under the strict policy, or a loop.
     NonIncreasing,
     /// Record it.
     Record,
@@ -931,13 +1153,13 @@ enum Step {
 fn step(
     h: &mut Head,
     last: Option<&BerOid<'_>>,
-    vb: &VarBind<'_>,
+    oid: &BerOid<'_>,
+    end_of_mib_view: bool,
     policy: NonIncreasingPolicy,
 ) -> Step {
-    if vb.value == Value::EndOfMibView {
+    if end_of_mib_view {
         return Step::End;
     }
-    let oid = vb.oid;
     // Leaving the root's subtree is caught when the record is written (PushError::NotUnderRoot).
     if let Some((stop, stop_content)) = &h.stop {
         // Past the stop's subtree: greater than stop and not under it.
@@ -947,12 +1169,17 @@ fn step(
             return Step::End;
         }
     }
-    let increasing = match last {
-        Some(prev) => oid.cmp_oid(prev) == std::cmp::Ordering::Greater,
-        None => oid.iter().cmp(h.cursor.as_slice().iter().copied()) == std::cmp::Ordering::Greater,
+    let order = match last {
+        Some(prev) => oid.cmp_oid(prev),
+        None => oid.iter().cmp(h.cursor.as_slice().iter().copied()),
     };
-    if !increasing && policy == NonIncreasingPolicy::Strict {
-        return Step::NonIncreasing;
+    match order {
+        std::cmp::Ordering::Greater => {}
+        std::cmp::Ordering::Equal => return Step::Repeat,
+        std::cmp::Ordering::Less if policy == NonIncreasingPolicy::Strict => {
+            return Step::NonIncreasing;
+        }
+        std::cmp::Ordering::Less => {}
     }
     // Permissive: remember every OID; seeing one again is a loop.
     if let Some(seen) = &mut h.seen {

@@ -12,6 +12,9 @@
 //!           | range: u8 present; if 1: start u16 count + u32 each, stop u16 count + u32 each
 //!           | errors: u32 count; each: timestamp u64 (ns since the epoch), kind u8
 //!             (see [`ErrorKind`]), message: u16 length, UTF-8
+//!           | quirks (optional): u8 count N, then N u64 counts in the order of
+//!             [`Quirks::counts`]; absent (or N = 0) in files written before it existed,
+//!             which readers take as no quirks; counts past those a reader knows are ignored
 //! ```
 //!
 //! Frames are appended whole, so a file can be read while it is still being written: a
@@ -24,7 +27,7 @@ use std::io::{self, Write};
 
 use super::{WORD, WirelineError, native_words};
 use crate::request::{IndexRange, RequestKind};
-use crate::response::{CollectError, Response, Status};
+use crate::response::{CollectError, Quirks, Response, Status};
 
 /// The first 8 bytes of a wireline file.
 pub const MAGIC: [u8; 8] = *b"SNMPWIRE";
@@ -51,14 +54,18 @@ pub enum ErrorKind {
     Send = 6,
     /// The host name did not resolve.
     Resolve = 7,
-    /// A GET reply named another OID.
+    /// A GET reply named another OID (written by earlier versions only).
     UnexpectedOid = 8,
-    /// The permissive policy's row cap.
+    /// A walk reached the cap on records per root OID.
     RowCap = 9,
     /// Replies made no progress.
     NoProgress = 10,
     /// The collector stopped before the request finished.
     Cancelled = 11,
+    /// A GET reply left an OID out, also when asked for alone.
+    MissingFromReply = 12,
+    /// A varbind's value could not be decoded.
+    MalformedValue = 13,
 }
 
 impl ErrorKind {
@@ -78,6 +85,8 @@ impl ErrorKind {
             RowCap,
             NoProgress,
             Cancelled,
+            MissingFromReply,
+            MalformedValue,
         ]
         .get(usize::from(code))
         .copied()
@@ -94,7 +103,8 @@ impl ErrorKind {
             CollectError::NonIncreasingOid { .. } => ErrorKind::NonIncreasingOid,
             CollectError::Send(_) => ErrorKind::Send,
             CollectError::Resolve => ErrorKind::Resolve,
-            CollectError::UnexpectedOid { .. } => ErrorKind::UnexpectedOid,
+            CollectError::MissingFromReply { .. } => ErrorKind::MissingFromReply,
+            CollectError::MalformedValue { .. } => ErrorKind::MalformedValue,
             CollectError::RowCap { .. } => ErrorKind::RowCap,
             CollectError::NoProgress => ErrorKind::NoProgress,
             CollectError::Cancelled => ErrorKind::Cancelled,
@@ -116,6 +126,8 @@ impl ErrorKind {
             ErrorKind::RowCap => "row-cap",
             ErrorKind::NoProgress => "no-progress",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::MissingFromReply => "missing",
+            ErrorKind::MalformedValue => "malformed-value",
         }
     }
 }
@@ -146,6 +158,8 @@ pub struct FrameMeta {
     pub range: Option<IndexRange>,
     /// The errors met.
     pub errors: Vec<ErrorRecord>,
+    /// The agent bugs tolerated and replies dropped.
+    pub quirks: Quirks,
 }
 
 impl FrameMeta {
@@ -166,6 +180,7 @@ impl FrameMeta {
                     message: e.error.to_string(),
                 })
                 .collect(),
+            quirks: r.quirks,
         }
     }
 
@@ -199,6 +214,11 @@ impl FrameMeta {
             out.extend_from_slice(&e.timestamp.to_le_bytes());
             out.push(e.kind as u8);
             put_bytes16(out, e.message.as_bytes());
+        }
+        let counts = self.quirks.counts();
+        out.push(counts.len() as u8);
+        for (_, n) in counts {
+            out.extend_from_slice(&n.to_le_bytes());
         }
     }
 
@@ -244,6 +264,11 @@ impl FrameMeta {
                 message,
             });
         }
+        // Older files end here (the zero padding reads as no quirks).
+        let counts: Vec<u64> = match r.u8() {
+            Some(n) => (0..n).map(|_| r.u64()).collect::<Option<_>>()?,
+            None => Vec::new(),
+        };
         Some(FrameMeta {
             kind,
             status,
@@ -251,6 +276,7 @@ impl FrameMeta {
             req_id,
             range,
             errors,
+            quirks: Quirks::from_counts(&counts),
         })
     }
 }
@@ -534,7 +560,34 @@ mod tests {
                     message: "no reply after 4 attempts".into(),
                 })
                 .collect(),
+            quirks: Quirks {
+                repeated_oids: errors as u64,
+                unknown_request_id: 3,
+                ..Quirks::default()
+            },
         }
+    }
+
+    #[test]
+    fn metadata_without_quirks_reads_as_no_quirks() {
+        // Files written before the quirks section: the errors end the metadata, and what
+        // follows is the zero padding of the frame, or nothing.
+        let m = meta("10.0.0.1:161", 1);
+        let mut bytes = Vec::new();
+        m.encode(&mut bytes);
+        let without = &bytes[..bytes.len() - 1 - 8 * Quirks::default().counts().len()];
+        let old = FrameMeta::decode(without).expect("decodes");
+        assert_eq!(old.quirks, Quirks::default());
+        assert_eq!(old.errors, m.errors);
+        let mut padded = without.to_vec();
+        padded.extend([0; 7]);
+        assert_eq!(
+            FrameMeta::decode(&padded).expect("decodes").quirks,
+            Quirks::default()
+        );
+        assert_eq!(FrameMeta::decode(&bytes), Some(m));
+        // A count cut short is damage, not a default.
+        assert_eq!(FrameMeta::decode(&bytes[..bytes.len() - 3]), None);
     }
 
     fn file() -> Vec<u8> {
