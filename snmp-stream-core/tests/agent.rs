@@ -6,7 +6,9 @@ use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
 use snmp_stream_core::agent::{DropReason, Faults, Mib, MibValue, Reply, Responder};
-use snmp_stream_core::ber::{PduHeader, PduType, encode_message, error_status, read_message};
+use snmp_stream_core::ber::{
+    DecodeErrorKind, PduHeader, PduType, encode_message, error_status, read_message,
+};
 use snmp_stream_core::{Oid, SubIds, Value, Version};
 
 const LINUX_FULL_WALK: &str = concat!(
@@ -712,6 +714,421 @@ fn fault_error_status_on_an_oid_names_the_request_varbind() {
     assert_eq!(resp.status, 0);
 }
 
+/// A small MIB for the newer fault tests: three system scalars, then two columns of a
+/// three-row interface table, then ifName.1.
+fn small_mib() -> Arc<Mib> {
+    let text = |t: &str| MibValue::OctetString(t.as_bytes().to_vec());
+    let entries = [
+        ("1.3.6.1.2.1.1.1.0", text("box")),
+        ("1.3.6.1.2.1.1.3.0", MibValue::TimeTicks(42)),
+        ("1.3.6.1.2.1.1.5.0", text("tt")),
+        ("1.3.6.1.2.1.2.2.1.1.1", MibValue::Integer(1)),
+        ("1.3.6.1.2.1.2.2.1.1.2", MibValue::Integer(2)),
+        ("1.3.6.1.2.1.2.2.1.1.3", MibValue::Integer(3)),
+        ("1.3.6.1.2.1.2.2.1.2.1", text("eth0")),
+        ("1.3.6.1.2.1.2.2.1.2.2", text("eth1")),
+        ("1.3.6.1.2.1.2.2.1.2.3", text("eth2")),
+        ("1.3.6.1.2.1.31.1.1.1.1.1", text("eth0")),
+    ];
+    Arc::new(entries.into_iter().map(|(o, v)| (oid(o), v)).collect())
+}
+
+fn small_agent(faults: Faults) -> Responder {
+    Responder::new(small_mib()).with_faults(faults)
+}
+
+fn oids(names: &[&str]) -> Vec<Oid> {
+    names.iter().map(|s| oid(s)).collect()
+}
+
+/// A response's varbinds as (dotted name, value).
+fn pairs(resp: &Resp) -> Vec<(String, Got)> {
+    resp.vbs
+        .iter()
+        .map(|(o, v)| (o.to_string(), v.clone()))
+        .collect()
+}
+
+fn text(t: &str) -> Got {
+    Got::Value(MibValue::OctetString(t.as_bytes().to_vec()))
+}
+
+fn int(i: i64) -> Got {
+    Got::Value(MibValue::Integer(i))
+}
+
+fn pair(name: &str, value: Got) -> (String, Got) {
+    (name.to_string(), value)
+}
+
+#[test]
+fn fault_get_reply_cap_keeps_the_first_n() {
+    let agent = small_agent(Faults {
+        get_reply_cap: Some(2),
+        ..Faults::default()
+    });
+    let asked = oids(&[
+        "1.3.6.1.2.1.1.5.0",
+        "1.3.6.1.2.1.1.4.0", // missing: its exception is a varbind like any other
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.1.3.0",
+    ]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get(1), &asked);
+    assert_eq!((resp.status, resp.index), (0, 0));
+    assert_eq!(
+        pairs(&resp),
+        [
+            pair("1.3.6.1.2.1.1.5.0", text("tt")),
+            pair("1.3.6.1.2.1.1.4.0", Got::NoSuchObject),
+        ]
+    );
+    // Fewer asked than the cap: all of them.
+    let resp = ask(&agent, Version::V2c, PduHeader::get(2), &asked[..1]);
+    assert_eq!(pairs(&resp), [pair("1.3.6.1.2.1.1.5.0", text("tt"))]);
+    // An error Response is not capped: v1's noSuchName echoes all four.
+    let resp = ask(&agent, Version::V1, PduHeader::get(3), &asked);
+    assert_eq!((resp.status, resp.index), (error_status::NO_SUCH_NAME, 2));
+    assert_eq!(resp.vbs.len(), 4);
+    // Only GET: GETNEXT answers all four.
+    let resp = ask(&agent, Version::V2c, PduHeader::get_next(4), &asked);
+    assert_eq!(resp.vbs.len(), 4);
+}
+
+#[test]
+fn fault_get_reply_omit_leaves_one_out() {
+    let agent = small_agent(Faults {
+        get_reply_omit: Some(oid("1.3.6.1.2.1.1.3.0")),
+        ..Faults::default()
+    });
+    let asked = oids(&[
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.5.0",
+    ]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get(1), &asked);
+    assert_eq!(resp.status, 0);
+    assert_eq!(
+        pairs(&resp),
+        [
+            pair("1.3.6.1.2.1.1.1.0", text("box")),
+            pair("1.3.6.1.2.1.1.5.0", text("tt")),
+        ]
+    );
+    // GETNEXT still returns it.
+    let resp = ask(&agent, Version::V2c, PduHeader::get_next(2), &asked[..1]);
+    assert_eq!(
+        pairs(&resp),
+        [pair(
+            "1.3.6.1.2.1.1.3.0",
+            Got::Value(MibValue::TimeTicks(42))
+        )]
+    );
+}
+
+#[test]
+fn fault_get_reply_reversed_swaps_the_positions() {
+    let agent = small_agent(Faults {
+        get_reply_reversed: true,
+        ..Faults::default()
+    });
+    let asked = oids(&[
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.5.0",
+    ]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get(1), &asked);
+    assert_eq!(
+        pairs(&resp),
+        [
+            pair("1.3.6.1.2.1.1.5.0", text("tt")),
+            pair("1.3.6.1.2.1.1.3.0", Got::Value(MibValue::TimeTicks(42))),
+            pair("1.3.6.1.2.1.1.1.0", text("box")),
+        ]
+    );
+    // GETBULK keeps walk order.
+    let resp = ask(
+        &agent,
+        Version::V2c,
+        PduHeader::get_bulk(2, 0, 3),
+        &oids(&["1.3.6.1.2.1.1"]),
+    );
+    assert_eq!(
+        names(&resp),
+        [
+            "1.3.6.1.2.1.1.1.0",
+            "1.3.6.1.2.1.1.3.0",
+            "1.3.6.1.2.1.1.5.0"
+        ]
+    );
+}
+
+#[test]
+fn fault_get_reply_extra_appends_snmp_trap_oid() {
+    let agent = small_agent(Faults {
+        get_reply_extra: true,
+        ..Faults::default()
+    });
+    let asked = oids(&["1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.2.2.1.2.9"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get(1), &asked);
+    assert_eq!(resp.status, 0);
+    assert_eq!(
+        pairs(&resp),
+        [
+            pair("1.3.6.1.2.1.1.5.0", text("tt")),
+            pair("1.3.6.1.2.1.2.2.1.2.9", Got::NoSuchInstance),
+            pair(
+                "1.3.6.1.6.3.1.1.4.1.0",
+                Got::Value(MibValue::ObjectId(oid("1.3.6.1.6.3.1.1.5.1")))
+            ),
+        ]
+    );
+    // GETNEXT: as asked.
+    let resp = ask(&agent, Version::V2c, PduHeader::get_next(2), &asked[..1]);
+    assert_eq!(names(&resp), ["1.3.6.1.2.1.2.2.1.1.1"]);
+}
+
+#[test]
+fn fault_repeat_oid_at_returns_one_instance_twice_in_a_row() {
+    // Not an instance itself: the first instance at or after it is ifIndex.2.
+    let agent = small_agent(Faults {
+        repeat_oid_at: Some(oid("1.3.6.1.2.1.2.2.1.1.1.5")),
+        ..Faults::default()
+    });
+    let if_index = oids(&["1.3.6.1.2.1.2.2.1.1"]);
+    let resp = ask(
+        &agent,
+        Version::V2c,
+        PduHeader::get_bulk(1, 0, 5),
+        &if_index,
+    );
+    assert_eq!(
+        pairs(&resp),
+        [
+            pair("1.3.6.1.2.1.2.2.1.1.1", int(1)),
+            pair("1.3.6.1.2.1.2.2.1.1.2", int(2)),
+            pair("1.3.6.1.2.1.2.2.1.1.2", int(2)),
+            pair("1.3.6.1.2.1.2.2.1.1.3", int(3)),
+            pair("1.3.6.1.2.1.2.2.1.2.1", text("eth0")),
+        ]
+    );
+    // The instance last in a Response: no repeat there, and none when the walk goes on from it.
+    let resp = ask(
+        &agent,
+        Version::V2c,
+        PduHeader::get_bulk(2, 0, 2),
+        &if_index,
+    );
+    assert_eq!(
+        names(&resp),
+        ["1.3.6.1.2.1.2.2.1.1.1", "1.3.6.1.2.1.2.2.1.1.2"]
+    );
+    let from = oids(&["1.3.6.1.2.1.2.2.1.1.2"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_bulk(3, 0, 2), &from);
+    assert_eq!(
+        names(&resp),
+        ["1.3.6.1.2.1.2.2.1.1.3", "1.3.6.1.2.1.2.2.1.2.1"]
+    );
+    // Two repeaters: the repeat is in its own column's next round.
+    let columns = oids(&["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_bulk(4, 0, 3), &columns);
+    assert_eq!(
+        names(&resp),
+        [
+            "1.3.6.1.2.1.2.2.1.1.1",
+            "1.3.6.1.2.1.2.2.1.2.1",
+            "1.3.6.1.2.1.2.2.1.1.2",
+            "1.3.6.1.2.1.2.2.1.2.2",
+            "1.3.6.1.2.1.2.2.1.1.2",
+            "1.3.6.1.2.1.2.2.1.2.3",
+        ]
+    );
+    // GETNEXT, and a GETBULK's non-repeater, are unaffected.
+    let before = oids(&["1.3.6.1.2.1.2.2.1.1.1"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_next(5), &before);
+    assert_eq!(names(&resp), ["1.3.6.1.2.1.2.2.1.1.2"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_next(6), &from);
+    assert_eq!(names(&resp), ["1.3.6.1.2.1.2.2.1.1.3"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_bulk(7, 1, 5), &before);
+    assert_eq!(names(&resp), ["1.3.6.1.2.1.2.2.1.1.2"]);
+}
+
+#[test]
+fn fault_malformed_value_at_sends_an_empty_integer() {
+    let target = oid("1.3.6.1.2.1.1.3.0");
+    let agent = small_agent(Faults {
+        malformed_value_at: Some(target.clone()),
+        ..Faults::default()
+    });
+    let sys = oids(&[
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.1.3.0",
+        "1.3.6.1.2.1.1.5.0",
+    ]);
+    let bulk_from = oids(&["1.3.6.1.2.1.1"]);
+    let cases = [
+        (Version::V2c, PduHeader::get(1), &sys[..]),
+        (Version::V1, PduHeader::get(2), &sys[..]),
+        (Version::V2c, PduHeader::get_next(3), &sys[..1]),
+        (Version::V2c, PduHeader::get_bulk(4, 0, 3), &bulk_from[..]),
+    ];
+    // sysUpTime.0's OID TLV, then an INTEGER with no content.
+    let malformed = [
+        0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03, 0x00, 0x02, 0x00,
+    ];
+    for (version, header, asked) in cases {
+        let mut out = Vec::new();
+        let reply = agent.respond(&request(version, header, asked), &mut out);
+        let msg = read_message(&out).expect("the message itself is well formed");
+        let vbs: Vec<_> = msg.pdu.varbinds().collect();
+        assert_eq!(
+            reply,
+            Ok(Reply::Sent {
+                varbinds: vbs.len(),
+                error_status: 0,
+                error_index: 0
+            })
+        );
+        assert!(
+            out.windows(malformed.len()).any(|w| w == malformed),
+            "{header:?}: {out:02x?}"
+        );
+        // The malformed one is the varbind of sysUpTime.0: the first for the GETNEXT, the
+        // second for the others.
+        let at = usize::from(header.pdu_type != PduType::GetNextRequest);
+        for (k, vb) in vbs.iter().enumerate() {
+            match vb {
+                Err(e) if k == at => assert_eq!(e.kind, DecodeErrorKind::EmptyInteger),
+                Ok(vb) => assert_ne!(k, at, "{:?} read well", vb.oid.to_oid()),
+                Err(e) => panic!("{header:?}: varbind {k}: {e}"),
+            }
+        }
+        let good: Vec<Oid> = vbs
+            .iter()
+            .filter_map(|vb| vb.as_ref().ok())
+            .map(|vb| vb.oid.to_oid())
+            .collect();
+        assert!(!good.contains(&target));
+        assert_eq!(good.len(), vbs.len() - 1);
+    }
+    // Only that instance: a Response without it reads well.
+    let resp = ask(&agent, Version::V2c, PduHeader::get(5), &sys[..1]);
+    assert_eq!(pairs(&resp), [pair("1.3.6.1.2.1.1.1.0", text("box"))]);
+}
+
+#[test]
+fn fault_endless_column_never_ends() {
+    let column = "1.3.6.1.2.1.2.2.1.2"; // ifDescr: the MIB's own three rows are hidden
+    let agent = small_agent(Faults {
+        endless_column: Some(oid(column)),
+        ..Faults::default()
+    });
+    let instances = |from: u32, to: u32| -> Vec<(String, Got)> {
+        (from..=to)
+            .map(|n| pair(&format!("{column}.{n}"), int(i64::from(n))))
+            .collect()
+    };
+    // From before the column, where the MIB's successor is under it.
+    let before = oids(&["1.3.6.1.2.1.2.2.1.1.3"]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_bulk(1, 0, 50), &before);
+    assert_eq!(pairs(&resp), instances(1, 50));
+    // From far down the column.
+    let far = oids(&[&format!("{column}.1000")]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get_bulk(2, 0, 50), &far);
+    assert_eq!(pairs(&resp), instances(1001, 1050));
+    // The walk reaches the column from the instances before it.
+    let if_index = oids(&["1.3.6.1.2.1.2.2.1.1"]);
+    let resp = ask(
+        &agent,
+        Version::V2c,
+        PduHeader::get_bulk(3, 0, 5),
+        &if_index,
+    );
+    let mut want = vec![
+        pair("1.3.6.1.2.1.2.2.1.1.1", int(1)),
+        pair("1.3.6.1.2.1.2.2.1.1.2", int(2)),
+        pair("1.3.6.1.2.1.2.2.1.1.3", int(3)),
+    ];
+    want.extend(instances(1, 2));
+    assert_eq!(pairs(&resp), want);
+    // GETNEXT: by the first arc after the prefix; the column itself starts it.
+    let next = |name: &str| {
+        let resp = ask(&agent, Version::V2c, PduHeader::get_next(4), &[oid(name)]);
+        pairs(&resp)
+    };
+    assert_eq!(next(column), instances(1, 1));
+    assert_eq!(next(&format!("{column}.5.9")), instances(6, 6));
+    let last = u32::MAX - 1;
+    assert_eq!(next(&format!("{column}.{last}")), instances(last, last));
+    assert_eq!(
+        next(&format!("{column}.{}", u32::MAX)),
+        instances(last, last)
+    );
+    // After the column, the MIB as usual; before it, too, when the column is not next.
+    assert_eq!(
+        next("1.3.6.1.2.1.2.2.1.3"),
+        [pair("1.3.6.1.2.1.31.1.1.1.1.1", text("eth0"))]
+    );
+    assert_eq!(
+        next("1.3.6.1.2.1.2.2.1.1.1"),
+        [pair("1.3.6.1.2.1.2.2.1.1.2", int(2))]
+    );
+    // GET: INTEGER n for column.n (the hidden row too); anything else under it is missing.
+    let asked = oids(&[
+        &format!("{column}.7"),
+        &format!("{column}.1"),
+        &format!("{column}.7.1"),
+        column,
+    ]);
+    let resp = ask(&agent, Version::V2c, PduHeader::get(5), &asked);
+    assert_eq!(
+        pairs(&resp),
+        [
+            pair(&format!("{column}.7"), int(7)),
+            pair(&format!("{column}.1"), int(1)),
+            pair(&format!("{column}.7.1"), Got::NoSuchInstance),
+            pair(column, Got::NoSuchInstance),
+        ]
+    );
+
+    // A column after every MIB instance: the walk's end leads into it.
+    let agent = small_agent(Faults {
+        endless_column: Some(oid("1.3.6.1.9")),
+        ..Faults::default()
+    });
+    let resp = ask(
+        &agent,
+        Version::V2c,
+        PduHeader::get_bulk(6, 0, 3),
+        &oids(&["1.3.6.1.2.1.31.1.1.1.1"]),
+    );
+    assert_eq!(
+        names(&resp),
+        ["1.3.6.1.2.1.31.1.1.1.1.1", "1.3.6.1.9.1", "1.3.6.1.9.2"]
+    );
+}
+
+#[test]
+fn fault_reply_community_replaces_the_echo() {
+    let agent = small_agent(Faults {
+        reply_community: Some(b"spoofed".to_vec()),
+        ..Faults::default()
+    });
+    let sys_name = oids(&["1.3.6.1.2.1.1.5.0"]);
+    let mut set = PduHeader::get(2);
+    set.pdu_type = PduType::SetRequest;
+    for header in [PduHeader::get(1), set] {
+        let mut out = Vec::new();
+        let req = request(Version::V2c, header, &sys_name);
+        assert!(matches!(
+            agent.respond(&req, &mut out),
+            Ok(Reply::Sent { .. })
+        ));
+        let resp = decode(&out);
+        assert_eq!(resp.community, b"spoofed");
+        assert_eq!(resp.request_id, header.request_id);
+    }
+}
+
 #[test]
 fn unsupported_pdus_are_dropped_or_refused() {
     let agent = Responder::new(linux());
@@ -857,6 +1274,14 @@ proptest! {
         error_on in proptest::option::of(0usize..3882),
         wrong_request_id in any::<bool>(),
         bulk_too_big in any::<bool>(),
+        get_reply_cap in proptest::option::of(0usize..6),
+        get_reply_omit in proptest::option::of(0usize..3882),
+        get_reply_reversed in any::<bool>(),
+        get_reply_extra in any::<bool>(),
+        repeat_at in proptest::option::of(0usize..3882),
+        // An instance's OID minus this many arcs (at least two kept): a column or a table.
+        endless in proptest::option::of((0usize..3882, 0usize..4)),
+        reply_community in any::<bool>(),
     ) {
         let mib = linux();
         let at = |i: usize| mib.entry(i).unwrap().0.clone();
@@ -883,6 +1308,19 @@ proptest! {
             error_status_on: error_on.map(|i| (at(i), error_status::GEN_ERR)),
             wrong_request_id,
             bulk_too_big,
+            get_reply_cap,
+            get_reply_omit: get_reply_omit.map(at),
+            get_reply_reversed,
+            get_reply_extra,
+            repeat_oid_at: repeat_at.map(at),
+            // Its Response does not decode by design (its own test reads it leniently).
+            malformed_value_at: None,
+            endless_column: endless.map(|(i, cut)| {
+                let o = at(i);
+                let keep = o.len().saturating_sub(cut).max(2);
+                Oid::from_slice(&o.as_slice()[..keep]).unwrap()
+            }),
+            reply_community: reply_community.then(|| b"elsewhere".to_vec()),
         };
         let agent = Responder::new(mib.clone()).with_faults(faults);
         let mut out = Vec::new();
@@ -893,6 +1331,12 @@ proptest! {
                 let resp = decode(&out);
                 prop_assert_eq!(resp.vbs.len(), varbinds);
                 prop_assert_eq!(resp.request_id, if wrong_request_id { 78 } else { 77 });
+                let community: &[u8] =
+                    if reply_community { b"elsewhere" } else { b"recorded/linux-full-walk" };
+                prop_assert_eq!(&resp.community[..], community);
+                if let Some(cap) = get_reply_cap.filter(|_| kind == 0 && resp.status == 0) {
+                    prop_assert!(varbinds <= cap + usize::from(get_reply_extra));
+                }
                 if let Some(cap) = bulk_cap.filter(|_| kind == 2 && resp.status == 0) {
                     prop_assert!(varbinds <= cap);
                 }

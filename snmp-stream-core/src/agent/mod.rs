@@ -5,7 +5,8 @@
 //! No sockets, no clock, no runtime: the UDP simulator in `snmp-stream-actors` reads a datagram,
 //! picks a responder (by community, as snmpsim does), calls [`Responder::respond`] and sends
 //! what it wrote. Transport faults (loss, delay) are the simulator's; the protocol-level ones
-//! (tooBig, GETBULK caps, looping OIDs, wrong request-ids, error-status) are [`Faults`] here.
+//! (tooBig, GETBULK caps, looping or endless OIDs, wrong request-ids, error-status, reshaped GET
+//! replies, a repeated or malformed varbind, a foreign community) are [`Faults`] here.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -26,10 +27,12 @@
 //! # Ok::<(), snmp_stream_core::agent::SnmprecError>(())
 //! ```
 
+mod faults;
 mod mib;
 mod responder;
 mod snmprec;
 
+pub use faults::Faults;
 pub use mib::{Mib, MibValue, decode_arcs};
-pub use responder::{DEFAULT_MAX_MESSAGE_SIZE, DropReason, Faults, Reply, Responder};
+pub use responder::{DEFAULT_MAX_MESSAGE_SIZE, DropReason, Reply, Responder};
 pub use snmprec::{SnmprecError, SnmprecErrorKind, ValueProblem};

@@ -3,11 +3,12 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use super::faults::{self, EXTRA_NAME, EXTRA_VALUE, Endless, Faults, MALFORMED_VALUE, Marks};
 use super::mib::Mib;
 use crate::ber::{
     DecodeError, PduHeader, PduType, encode_message, error_status, pdu_len, read_message, tlv_len,
 };
-use crate::{Oid, SubIds, Value, Version};
+use crate::{SubIds, Value, Version};
 
 /// The largest UDP payload over IPv4 (65535 − 20 − 8): the default response size limit.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 65507;
@@ -15,61 +16,6 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 65507;
 /// The fewest octets a response varbind can take: SEQUENCE header (2), an OID TLV of at least one
 /// content octet (3), a value TLV (2). Bounds how many varbinds a GETBULK may produce.
 const MIN_VARBIND_LEN: usize = 7;
-
-/// Misbehaviours a simulated agent can be told to show, plus its size limit. None by default.
-///
-/// Transport faults (loss, delay, duplication, a wrong source port) belong to whoever owns the
-/// socket; these are the ones visible in the Response itself.
-///
-/// Not `#[non_exhaustive]`, so that struct-update syntax works; a new knob must default to
-/// "off".
-///
-/// ```
-/// use snmp_stream_core::agent::Faults;
-///
-/// let faults = Faults {
-///     bulk_cap: Some(100),     // net-snmp's default GETBULK cap
-///     max_message_size: 1472, // one Ethernet frame
-///     ..Faults::default()
-/// };
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Faults {
-    /// Answer tooBig whenever the response would carry more than this many varbinds (for
-    /// GETBULK too: an agent that refuses instead of sending fewer repetitions).
-    pub too_big_above: Option<usize>,
-    /// A GETBULK response carries at most this many varbinds, silently fewer than asked.
-    pub bulk_cap: Option<usize>,
-    /// Answer every GETBULK with tooBig, however small (an agent whose GETBULK is broken but
-    /// whose GETNEXT works).
-    pub bulk_too_big: bool,
-    /// A looping agent: the GETNEXT/GETBULK successor of any OID at or after the first instance
-    /// at or after this OID is that instance again, so a walk sees it repeated.
-    pub non_increasing_after: Option<Oid>,
-    /// Reply with the request-id plus one.
-    pub wrong_request_id: bool,
-    /// Any request whose response would carry a varbind named by this OID gets this
-    /// error-status instead, with error-index the 1-based position of the request varbind that
-    /// led to it and the request's varbinds echoed.
-    pub error_status_on: Option<(Oid, i32)>,
-    /// The largest Response message this agent sends, in octets
-    /// ([`DEFAULT_MAX_MESSAGE_SIZE`] by default).
-    pub max_message_size: usize,
-}
-
-impl Default for Faults {
-    fn default() -> Self {
-        Faults {
-            too_big_above: None,
-            bulk_cap: None,
-            bulk_too_big: false,
-            non_increasing_after: None,
-            wrong_request_id: false,
-            error_status_on: None,
-            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-        }
-    }
-}
 
 /// What [`Responder::respond`] did with a well-formed request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,10 +53,11 @@ pub enum DropReason {
 /// RFC 3416 §4.2.1–4.2.3 (and RFC 1157 for v1) describe, with optional [`Faults`].
 ///
 /// No I/O: the caller reads a datagram, calls [`respond`](Self::respond) and sends what it
-/// wrote. The community is echoed and not checked (choosing the MIB by community is the
-/// caller's business, as snmpsim maps communities to data files). A responder is `Sync`: one can
-/// serve many threads. Its working buffers are per thread and reused, so once a thread has
-/// answered its largest request it answers without allocating.
+/// wrote. The community is echoed (unless [`Faults::reply_community`] says otherwise) and not
+/// checked (choosing the MIB by community is the caller's business, as snmpsim maps
+/// communities to data files). A responder is `Sync`: one can serve many threads. Its working
+/// buffers are per thread and reused, so once a thread has answered its largest request it
+/// answers without allocating.
 ///
 /// Decisions where the RFCs leave room:
 /// - GET miss in v2c: noSuchInstance when some instance lies strictly under the requested OID
@@ -152,8 +99,8 @@ pub enum DropReason {
 pub struct Responder {
     mib: Arc<Mib>,
     faults: Faults,
-    /// Index of the instance a looping agent sticks at (from `faults.non_increasing_after`).
-    stuck: Option<usize>,
+    /// The MIB instances the faults pick out.
+    marks: Marks,
 }
 
 thread_local! {
@@ -172,10 +119,13 @@ struct Scratch {
     slots: Vec<Slot>,
     /// GETBULK repeater positions.
     repeaters: Vec<Repeater>,
+    /// The names of endless-column varbinds, back to back (each slot holds its range).
+    synth: Vec<u32>,
 }
 
 // Invariant for the types below: an entry index is below the MIB's length, a request index
-// below the number of request varbinds.
+// below the number of request varbinds. A synthetic range is one of the scratch's `synth`
+// (out-of-range ones would read as an empty name, never a panic).
 
 /// One response varbind.
 #[derive(Debug, Clone, Copy)]
@@ -184,6 +134,18 @@ enum Slot {
     Entry(usize),
     /// An exception value under the given name.
     Exception(Name, Exception),
+    /// An endless column's instance ([`Faults::endless_column`]): the name at this range of
+    /// `synth`, the value INTEGER its last arc.
+    Synthetic(usize, usize),
+    /// The varbind nobody asked for ([`Faults::get_reply_extra`]).
+    Extra,
+}
+
+/// A GETNEXT successor: a MIB instance, or an endless column's instance with this last arc.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pos {
+    Entry(usize),
+    Synthetic(u32),
 }
 
 /// Where a response varbind's name comes from.
@@ -211,6 +173,11 @@ enum Repeater {
     Start(usize),
     /// Last returned this instance.
     At(usize),
+    /// Last returned this instance for the first time, and returns it again next
+    /// ([`Faults::repeat_oid_at`]).
+    Again(usize),
+    /// Last returned the endless column's instance with this last arc.
+    AtSynthetic(u32),
     /// Reached endOfMibView under this name.
     End(Name),
 }
@@ -232,17 +199,13 @@ impl Responder {
         Responder {
             mib,
             faults: Faults::default(),
-            stuck: None,
+            marks: Marks::default(),
         }
     }
 
     /// The same responder showing `faults`.
     pub fn with_faults(mut self, faults: Faults) -> Self {
-        self.stuck = faults
-            .non_increasing_after
-            .as_ref()
-            .map(|f| self.mib.lower_bound(f.as_slice()))
-            .filter(|&k| k < self.mib.len());
+        self.marks = Marks::new(&self.mib, &faults);
         self.faults = faults;
         self
     }
@@ -300,16 +263,18 @@ impl Responder {
             other => return Ok(Reply::Dropped(DropReason::NotARequest(other))),
         };
 
-        let Responder { mib, faults, stuck } = self;
+        let Responder { mib, faults, marks } = self;
         let Scratch {
             arcs,
             spans,
             slots,
             repeaters,
+            synth,
         } = scratch;
         arcs.clear();
         spans.clear();
         slots.clear();
+        synth.clear();
         for vb in msg.pdu.varbinds() {
             let vb = vb?;
             let start = arcs.len();
@@ -325,7 +290,7 @@ impl Responder {
         let mut w = Writer {
             out,
             version: msg.version,
-            community: msg.community,
+            community: faults.reply_community.as_deref().unwrap_or(msg.community),
             request_id,
             max: faults.max_message_size,
             echo_len: spans.len(),
@@ -350,7 +315,9 @@ impl Responder {
 
         let ctx = Ctx {
             mib: mib.as_ref(),
-            stuck: *stuck,
+            faults,
+            marks: *marks,
+            endless: Endless::of(faults),
             arcs,
             spans,
             v1,
@@ -359,11 +326,11 @@ impl Responder {
         // Non-repeaters and repeaters (GET and GETNEXT: all non-repeaters).
         let (n, r) = match kind {
             Kind::Get => {
-                slots.extend((0..count).map(|j| ctx.get(j)));
+                slots.extend((0..count).map(|j| ctx.get(j, synth)));
                 (count, 0)
             }
             Kind::GetNext => {
-                slots.extend((0..count).map(|j| ctx.get_next(j)));
+                slots.extend((0..count).map(|j| ctx.get_next(j, synth)));
                 (count, 0)
             }
             Kind::Bulk {
@@ -375,7 +342,7 @@ impl Responder {
                     .bulk_cap
                     .unwrap_or(usize::MAX)
                     .min(faults.max_message_size / MIN_VARBIND_LEN + 1);
-                ctx.bulk(n, repetitions, limit, slots, repeaters);
+                ctx.bulk(n, repetitions, limit, slots, repeaters, synth);
                 (n, count - n)
             }
         };
@@ -395,11 +362,16 @@ impl Responder {
         if let Some((oid, status)) = &faults.error_status_on {
             let hit = slots
                 .iter()
-                .position(|s| ctx.name(ctx.slot_name(*s)) == oid.as_slice());
+                .position(|s| ctx.slot_oid(*s, synth) == oid.as_slice());
             if let Some(p) = hit {
                 // RFC 3416 §4.2.1 (genErr and the like): request-id and varbinds as received.
                 return Ok(w.error(*status, position(p), echo, v1));
             }
+        }
+        if matches!(kind, Kind::Get) {
+            // After the decisions above, which name request varbinds by position.
+            let named = |s: &Slot, oid: &[u32]| ctx.slot_oid(*s, synth) == oid;
+            faults::shape_get_reply(faults, slots, named, Slot::Extra);
         }
         if faults.too_big_above.is_some_and(|max| slots.len() > max)
             || (faults.bulk_too_big && matches!(kind, Kind::Bulk { .. }))
@@ -407,7 +379,8 @@ impl Responder {
             return Ok(w.too_big(echo, v1));
         }
 
-        let varbinds = |k: usize| slots.iter().take(k).map(|s| ctx.varbind(*s));
+        let synth = &synth[..];
+        let varbinds = |k: usize| slots.iter().take(k).map(|s| ctx.varbind(*s, synth));
         let header = PduHeader::response(request_id, 0, 0);
         let all = slots.len();
         // The common case first: encode everything, then check.
@@ -438,7 +411,10 @@ impl Responder {
 /// The read-only state of one request.
 struct Ctx<'a> {
     mib: &'a Mib,
-    stuck: Option<usize>,
+    faults: &'a Faults,
+    marks: Marks,
+    /// The endless column, when that fault applies.
+    endless: Option<Endless<'a>>,
     arcs: &'a [u32],
     spans: &'a [(usize, usize)],
     v1: bool,
@@ -457,34 +433,75 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn slot_name(&self, slot: Slot) -> Name {
+    /// The name of a response varbind, the endless column's names being in `synth`.
+    fn slot_oid<'s>(&self, slot: Slot, synth: &'s [u32]) -> &'s [u32]
+    where
+        'a: 's,
+    {
         match slot {
-            Slot::Entry(i) => Name::Entry(i),
-            Slot::Exception(name, _) => name,
+            Slot::Entry(i) => self.mib.oid_at(i).as_slice(),
+            Slot::Exception(name, _) => self.name(name),
+            Slot::Synthetic(start, end) => synth.get(start..end).unwrap_or_default(),
+            Slot::Extra => EXTRA_NAME,
         }
     }
 
     /// A response varbind as the encoder takes it.
-    fn varbind(&self, slot: Slot) -> (SubIds<'a>, Value<'a>) {
+    fn varbind<'s>(&self, slot: Slot, synth: &'s [u32]) -> (SubIds<'s>, Value<'s>)
+    where
+        'a: 's,
+    {
+        let name = SubIds::U32(self.slot_oid(slot, synth));
+        let value = match slot {
+            Slot::Entry(i) => self.mib.value_at(i).as_value(),
+            Slot::Exception(_, e) => match e {
+                Exception::NoSuchObject => Value::NoSuchObject,
+                Exception::NoSuchInstance => Value::NoSuchInstance,
+                Exception::EndOfMibView => Value::EndOfMibView,
+            },
+            Slot::Synthetic(..) => {
+                let arc = self.slot_oid(slot, synth).last().copied().unwrap_or(0);
+                Value::Integer(i64::from(arc))
+            }
+            Slot::Extra => Value::ObjectId(SubIds::U32(EXTRA_VALUE)),
+        };
+        if self.is_malformed(slot, synth) {
+            return (name, MALFORMED_VALUE);
+        }
+        (name, value)
+    }
+
+    /// True for the instance [`Faults::malformed_value_at`] names.
+    fn is_malformed(&self, slot: Slot, synth: &[u32]) -> bool {
+        let Some(oid) = &self.faults.malformed_value_at else {
+            return false;
+        };
         match slot {
-            Slot::Entry(i) => (
-                self.mib.oid_at(i).sub_ids(),
-                self.mib.value_at(i).as_value(),
-            ),
-            Slot::Exception(name, e) => (
-                SubIds::U32(self.name(name)),
-                match e {
-                    Exception::NoSuchObject => Value::NoSuchObject,
-                    Exception::NoSuchInstance => Value::NoSuchInstance,
-                    Exception::EndOfMibView => Value::EndOfMibView,
-                },
-            ),
+            Slot::Entry(i) => self.marks.malformed == Some(i),
+            Slot::Exception(..) => false,
+            Slot::Synthetic(..) | Slot::Extra => self.slot_oid(slot, synth) == oid.as_slice(),
         }
     }
 
+    /// The endless column's varbind whose last arc is `arc`, its name written to `synth`.
+    fn synthetic(&self, arc: u32, synth: &mut Vec<u32>) -> Slot {
+        // Only the endless column makes synthetic positions, so its prefix is there.
+        let prefix = self.endless.map(Endless::prefix).unwrap_or_default();
+        let start = synth.len();
+        synth.extend_from_slice(prefix);
+        synth.push(arc);
+        Slot::Synthetic(start, synth.len())
+    }
+
     /// RFC 3416 §4.2.1 for request varbind `j`.
-    fn get(&self, j: usize) -> Slot {
+    fn get(&self, j: usize, synth: &mut Vec<u32>) -> Slot {
         let name = self.name(Name::Request(j));
+        // The endless column hides whatever the MIB has at or under it.
+        match self.endless.and_then(|e| e.get(name)) {
+            Some(Some(arc)) => return self.synthetic(arc, synth),
+            Some(None) => return Slot::Exception(Name::Request(j), Exception::NoSuchInstance),
+            None => {}
+        }
         match self.mib.search(name) {
             // RFC 3584 §4.2.2.1: a v1 agent has no Counter64 objects.
             Ok(i) if !(self.v1 && self.mib.value_at(i).is_counter64()) => Slot::Entry(i),
@@ -515,35 +532,57 @@ impl<'a> Ctx<'a> {
     }
 
     /// RFC 3416 §4.2.2 for request varbind `j`.
-    fn get_next(&self, j: usize) -> Slot {
+    fn get_next(&self, j: usize, synth: &mut Vec<u32>) -> Slot {
         match self.successor(self.name(Name::Request(j))) {
-            Some(i) => Slot::Entry(i),
+            Some(Pos::Entry(i)) => Slot::Entry(i),
+            Some(Pos::Synthetic(arc)) => self.synthetic(arc, synth),
             None => Slot::Exception(Name::Request(j), Exception::EndOfMibView),
         }
     }
 
-    /// Index of the GETNEXT successor of `name`.
-    fn successor(&self, name: &[u32]) -> Option<usize> {
-        if let Some(k) = self.stuck {
-            if self.mib.oid_at(k).as_slice() <= name {
-                return Some(k);
+    /// The GETNEXT successor of `name`.
+    fn successor(&self, name: &[u32]) -> Option<Pos> {
+        let next = match self.marks.stuck {
+            Some(k) if self.mib.oid_at(k).as_slice() <= name => Some(k),
+            _ => {
+                let mut i = self.mib.upper_bound(name);
+                if self.v1 {
+                    // RFC 3584 §4.2.2.1: a v1 GETNEXT skips Counter64 objects.
+                    while self.mib.entry(i).is_some_and(|(_, v)| v.is_counter64()) {
+                        i += 1;
+                    }
+                }
+                (i < self.mib.len()).then_some(i)
             }
-        }
-        let mut i = self.mib.upper_bound(name);
-        if self.v1 {
-            // RFC 3584 §4.2.2.1: a v1 GETNEXT skips Counter64 objects.
-            while self.mib.entry(i).is_some_and(|(_, v)| v.is_counter64()) {
-                i += 1;
-            }
-        }
-        (i < self.mib.len()).then_some(i)
+        };
+        self.or_endless(name, next)
     }
 
-    /// Index of the successor of instance `i`: the next one, or the looping agent's stuck one.
-    fn step(&self, i: usize) -> Option<usize> {
-        match self.stuck {
+    /// The successor of instance `i`: the next one, or the looping agent's stuck one, or the
+    /// endless column's.
+    fn step(&self, i: usize) -> Option<Pos> {
+        let next = match self.marks.stuck {
             Some(k) if i >= k => Some(k),
             _ => (i + 1 < self.mib.len()).then_some(i + 1),
+        };
+        self.or_endless(self.mib.oid_at(i).as_slice(), next)
+    }
+
+    /// `next`, the MIB's successor of `name`, unless the endless column supplies it.
+    fn or_endless(&self, name: &[u32], next: Option<usize>) -> Option<Pos> {
+        let oid = |i: usize| self.mib.oid_at(i).as_slice();
+        match self.endless.and_then(|e| e.successor(name, next.map(oid))) {
+            Some(arc) => Some(Pos::Synthetic(arc)),
+            None => next.map(Pos::Entry),
+        }
+    }
+
+    /// A repeater's new position: the slot it returns and the repeater's state after it.
+    fn visit(&self, pos: Pos, synth: &mut Vec<u32>) -> (Repeater, Slot) {
+        match pos {
+            Pos::Entry(i) if self.marks.repeat == Some(i) => (Repeater::Again(i), Slot::Entry(i)),
+            Pos::Entry(i) => (Repeater::At(i), Slot::Entry(i)),
+            Pos::Synthetic(arc) => (Repeater::AtSynthetic(arc), self.synthetic(arc, synth)),
         }
     }
 
@@ -556,8 +595,11 @@ impl<'a> Ctx<'a> {
         limit: usize,
         slots: &mut Vec<Slot>,
         repeaters: &mut Vec<Repeater>,
+        synth: &mut Vec<u32>,
     ) {
-        slots.extend((0..n).take(limit).map(|j| self.get_next(j)));
+        for j in (0..n).take(limit) {
+            slots.push(self.get_next(j, synth));
+        }
         repeaters.clear();
         repeaters.extend((n..self.spans.len()).map(Repeater::Start));
         if repeaters.is_empty() {
@@ -571,13 +613,18 @@ impl<'a> Ctx<'a> {
                 }
                 let (next, slot) = match *rep {
                     Repeater::Start(j) => match self.successor(self.name(Name::Request(j))) {
-                        Some(i) => (Repeater::At(i), Slot::Entry(i)),
+                        Some(pos) => self.visit(pos, synth),
                         None => end(Name::Request(j)),
                     },
                     Repeater::At(i) => match self.step(i) {
-                        Some(i) => (Repeater::At(i), Slot::Entry(i)),
+                        Some(pos) => self.visit(pos, synth),
                         None => end(Name::Entry(i)),
                     },
+                    // The repeat: the same varbind again, then the walk goes on from it.
+                    Repeater::Again(i) => (Repeater::At(i), Slot::Entry(i)),
+                    Repeater::AtSynthetic(arc) => {
+                        self.visit(Pos::Synthetic(faults::next_arc(arc)), synth)
+                    }
                     Repeater::End(name) => end(name),
                 };
                 all_ended &= matches!(next, Repeater::End(_));
