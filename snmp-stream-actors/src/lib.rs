@@ -28,7 +28,7 @@
 //! **The simulator.** [`sim`] is a UDP SNMP v1/v2c agent serving snmpsim `.snmprec`
 //! recordings ([`Simulator`], configured by [`SimulatorConfig`], controlled through a
 //! [`SimulatorHandle`]), with the protocol faults of [`core::agent::Faults`] and transport
-//! faults of its own (loss, delay, jitter, replies from another port).
+//! faults of its own (loss, delay, jitter, replies from another port or address).
 //!
 //! **What this crate does not do:** encode, decode or interpret SNMP (that is the core's
 //! engine), or turn wireline buffers into tables (`snmp-stream-decode`; this crate never

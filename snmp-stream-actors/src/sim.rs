@@ -4,14 +4,14 @@
 //! The protocol is [`snmp_stream_core::agent::Responder`]'s; this module owns the sockets, picks
 //! the responder by community (as snmpsim does: the community is the data file's path relative
 //! to the data directory, without `.snmprec`), and adds what only the transport can do: loss,
-//! delay, jitter and replies from the wrong port.
+//! delay, jitter and replies from the wrong port or address.
 //!
 //! The simulator runs on a thread of its own with its own single-threaded tokio runtime, so it
 //! can be started from a plain `#[test]` as well as from inside a tokio application.
 
 use std::collections::HashMap;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket as StdUdpSocket};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket as StdUdpSocket};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -65,6 +65,7 @@ pub struct SimulatorConfig {
     delay: Duration,
     jitter: Duration,
     reply_from_other_port: bool,
+    reply_from_address: Option<IpAddr>,
     seed: u64,
 }
 
@@ -79,6 +80,7 @@ impl Default for SimulatorConfig {
             delay: Duration::ZERO,
             jitter: Duration::ZERO,
             reply_from_other_port: false,
+            reply_from_address: None,
             seed: 0x5eed_5eed_5eed_5eed,
         }
     }
@@ -146,9 +148,22 @@ impl SimulatorConfig {
     }
 
     /// Send each reply from a different socket than the one the request came to, so its source
-    /// port is not the one the client sent to (a collector must drop such replies).
+    /// port is not the one the client sent to (a collector must drop such replies). Has no
+    /// effect with [`reply_from_address`](Self::reply_from_address), which wins.
     pub fn reply_from_other_port(mut self, on: bool) -> Self {
         self.reply_from_other_port = on;
+        self
+    }
+
+    /// Send each reply from a socket bound to `ip` on the port the request came to, so it comes
+    /// from another address of the same host (a multi-homed agent answering from another
+    /// interface; Linux loopback takes 127.0.0.2 without setup). When that port is taken on
+    /// `ip` (when `ip` is the listening address itself, say) the reply socket takes a free
+    /// one. `ip` must be of the listening addresses' family: [`Simulator::start`] fails with
+    /// [`SimError::Bind`] otherwise. Wins over
+    /// [`reply_from_other_port`](Self::reply_from_other_port).
+    pub fn reply_from_address(mut self, ip: IpAddr) -> Self {
+        self.reply_from_address = Some(ip);
         self
     }
 
@@ -301,8 +316,10 @@ impl Simulator {
             let local = socket
                 .local_addr()
                 .map_err(|source| SimError::Bind { addr, source })?;
-            // The other socket shares the listening one's IP, so only the port differs.
-            let other = if config.reply_from_other_port {
+            let other = if let Some(ip) = config.reply_from_address {
+                Some(bind_reply_address(ip, local, bind)?)
+            } else if config.reply_from_other_port {
+                // The other socket shares the listening one's IP, so only the port differs.
                 let other_addr = SocketAddr::new(local.ip(), 0);
                 Some(bind(other_addr).map_err(|source| SimError::Bind {
                     addr: other_addr,
@@ -355,6 +372,34 @@ impl Simulator {
             thread: Some(thread),
         })
     }
+}
+
+/// The socket replies come from under [`SimulatorConfig::reply_from_address`]: `ip` on the port
+/// of the listening socket at `local`, or on a free port when that one is taken.
+fn bind_reply_address(
+    ip: IpAddr,
+    local: SocketAddr,
+    bind: impl Fn(SocketAddr) -> io::Result<StdUdpSocket>,
+) -> Result<StdUdpSocket, SimError> {
+    let same_port = SocketAddr::new(ip, local.port());
+    if ip.is_ipv4() != local.is_ipv4() {
+        // The bind would work, but no reply could be sent to a peer of the other family.
+        return Err(SimError::Bind {
+            addr: same_port,
+            source: io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("replies from {ip} cannot reach peers of {local}"),
+            ),
+        });
+    }
+    bind(same_port).or_else(|e| {
+        tracing::debug!(addr = %same_port, error = %e, "reply port taken: a free one instead");
+        let any_port = SocketAddr::new(ip, 0);
+        bind(any_port).map_err(|source| SimError::Bind {
+            addr: any_port,
+            source,
+        })
+    })
 }
 
 /// A running simulator. Dropping it stops the simulator and waits for its thread.

@@ -3,7 +3,7 @@
 //! Timing assertions are one-sided (a delay is at least what was configured) with loose upper
 //! bounds: these tests must pass on a loaded machine.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -298,6 +298,55 @@ fn reply_from_other_port() {
     assert_sys_name_reply(&reply, 3);
     assert_eq!(from.ip(), addr.ip());
     assert_ne!(from.port(), addr.port());
+}
+
+#[test]
+fn reply_from_address() {
+    let other = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+    let sim = start_with_public(SimulatorConfig::new().reply_from_address(other));
+    let addr = sim.addrs()[0];
+    assert_eq!(addr.ip(), Ipv4Addr::LOCALHOST);
+    let socket = client(REPLY_TIMEOUT);
+    let (from, reply) = exchange(&socket, addr, &get_sys_name("public", 4)).unwrap();
+    assert_sys_name_reply(&reply, 4);
+    assert_eq!(
+        from,
+        SocketAddr::new(other, addr.port()),
+        "same port, other address"
+    );
+    sim.stop();
+
+    // It wins over another port.
+    let sim = start_with_public(
+        SimulatorConfig::new()
+            .reply_from_other_port(true)
+            .reply_from_address(other),
+    );
+    let addr = sim.addrs()[0];
+    let (from, reply) = exchange(&socket, addr, &get_sys_name("public", 5)).unwrap();
+    assert_sys_name_reply(&reply, 5);
+    assert_eq!(from, SocketAddr::new(other, addr.port()));
+}
+
+#[test]
+fn reply_from_an_address_of_the_other_family_is_refused() {
+    let config = SimulatorConfig::new().reply_from_address("::1".parse().unwrap());
+    let err = Simulator::start(config).unwrap_err();
+    assert!(matches!(err, SimError::Bind { .. }), "{err:?}");
+}
+
+#[test]
+fn reply_community() {
+    let sim = start_with_public(SimulatorConfig::new().faults(Faults {
+        reply_community: Some(b"private".to_vec()),
+        ..Faults::default()
+    }));
+    let socket = client(REPLY_TIMEOUT);
+    let (from, reply) = exchange(&socket, sim.addrs()[0], &get_sys_name("public", 6)).unwrap();
+    assert_eq!(from, sim.addrs()[0]);
+    let msg = read_message(&reply).unwrap();
+    assert_eq!(msg.community, b"private");
+    assert_sys_name_reply(&reply, 6);
 }
 
 #[test]
