@@ -14,14 +14,14 @@
 //! `--verbose` / `--quiet`.
 
 use std::io::{self, IsTerminal, Write};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use snmp_stream_core::RequestKind;
+use snmp_stream_core::{Oid, RequestKind};
 use snmp_stream_decode::aliases;
 
 mod collect;
@@ -120,7 +120,8 @@ Examples:
   snmp-stream serve data/snmpsim --listen 127.0.0.1:1161
   snmpbulkwalk -v2c -c recorded/linux-full-walk 127.0.0.1:1161 ifTable
   snmp-stream serve data/snmpsim/recorded/linux-full-walk.snmprec   # community linux-full-walk
-  snmp-stream serve data/snmpsim --ports 100 --loss 0.05 --delay-ms 20";
+  snmp-stream serve data/snmpsim --ports 100 --loss 0.05 --delay-ms 20
+  snmp-stream serve data/snmpsim --endless-column 1.3.6.1.2.1.2.2.1.99 --reply-from-address 127.0.0.2";
 
 const DEMO_HELP: &str = "\
 Examples:
@@ -212,6 +213,33 @@ enum Command {
         /// Answer tooBig when a response would carry more than this many varbinds.
         #[arg(long)]
         too_big_above: Option<usize>,
+        /// Answer GET with at most this many varbinds: the first N of the answer.
+        #[arg(long, value_name = "N")]
+        get_reply_cap: Option<usize>,
+        /// Leave the varbind of exactly this OID out of GET answers.
+        #[arg(long, value_name = "OID")]
+        get_reply_omit: Option<Oid>,
+        /// Answer GET with the varbinds in reverse order.
+        #[arg(long)]
+        get_reply_reversed: bool,
+        /// Answer GET with one varbind more than asked at the end (snmpTrapOID.0 = coldStart).
+        #[arg(long)]
+        get_reply_extra: bool,
+        /// In GETBULK answers, return the first instance at or after this OID twice in a row.
+        #[arg(long, value_name = "OID")]
+        repeat_oid_at: Option<Oid>,
+        /// Send the value of exactly this OID as an INTEGER with no content (malformed).
+        #[arg(long, value_name = "OID")]
+        malformed_value_at: Option<Oid>,
+        /// Serve a never-ending column under this OID: OID.1, OID.2, … with INTEGER values.
+        #[arg(long, value_name = "OID")]
+        endless_column: Option<Oid>,
+        /// Answer with this community instead of the request's.
+        #[arg(long, value_name = "TEXT")]
+        reply_community: Option<String>,
+        /// Send replies from this address, on the port asked (e.g. 127.0.0.2).
+        #[arg(long, value_name = "IP")]
+        reply_from_address: Option<IpAddr>,
     },
     /// Walk a simulated Linux host (bundled recording) into demo.parquet and print its
     /// interfaces: no setup, no network.
@@ -310,6 +338,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             delay_ms,
             bulk_cap,
             too_big_above,
+            get_reply_cap,
+            get_reply_omit,
+            get_reply_reversed,
+            get_reply_extra,
+            repeat_oid_at,
+            malformed_value_at,
+            endless_column,
+            reply_community,
+            reply_from_address,
         } => serve::run(
             &data_dir,
             listen,
@@ -319,6 +356,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 delay: Duration::from_millis(delay_ms),
                 bulk_cap,
                 too_big_above,
+                get_reply_cap,
+                get_reply_omit,
+                get_reply_reversed,
+                get_reply_extra,
+                repeat_oid_at,
+                malformed_value_at,
+                endless_column,
+                reply_community,
+                reply_from_address,
             },
         )
         .map(|()| Outcome::Ok),
@@ -336,10 +382,90 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
 
     #[test]
     fn the_command_line_is_consistent() {
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_takes_every_fault_flag() {
+        let cli = Cli::try_parse_from([
+            "snmp-stream",
+            "serve",
+            "data",
+            "--get-reply-cap",
+            "2",
+            "--get-reply-omit",
+            "1.3.6.1.2.1.1.3.0",
+            "--get-reply-reversed",
+            "--get-reply-extra",
+            "--repeat-oid-at",
+            ".1.3.6.1.2.1.2.2.1.1.2",
+            "--malformed-value-at",
+            "1.3.6.1.2.1.1.5.0",
+            "--endless-column",
+            "1.3.6.1.2.1.2.2.1.99",
+            "--reply-community",
+            "spoofed",
+            "--reply-from-address",
+            "127.0.0.2",
+        ])
+        .unwrap();
+        let Command::Serve {
+            get_reply_cap,
+            get_reply_omit,
+            get_reply_reversed,
+            get_reply_extra,
+            repeat_oid_at,
+            malformed_value_at,
+            endless_column,
+            reply_community,
+            reply_from_address,
+            ..
+        } = cli.command
+        else {
+            panic!("not serve");
+        };
+        let text = |o: Option<snmp_stream_core::Oid>| o.map(|o| o.to_string());
+        assert_eq!(get_reply_cap, Some(2));
+        assert_eq!(text(get_reply_omit).as_deref(), Some("1.3.6.1.2.1.1.3.0"));
+        assert!(get_reply_reversed && get_reply_extra);
+        assert_eq!(
+            text(repeat_oid_at).as_deref(),
+            Some("1.3.6.1.2.1.2.2.1.1.2")
+        );
+        assert_eq!(
+            text(malformed_value_at).as_deref(),
+            Some("1.3.6.1.2.1.1.5.0")
+        );
+        assert_eq!(
+            text(endless_column).as_deref(),
+            Some("1.3.6.1.2.1.2.2.1.99")
+        );
+        assert_eq!(reply_community.as_deref(), Some("spoofed"));
+        assert_eq!(reply_from_address, Some("127.0.0.2".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_bad_fault_oid_is_a_usage_error_naming_the_flag() {
+        for flag in [
+            "--get-reply-omit",
+            "--repeat-oid-at",
+            "--malformed-value-at",
+            "--endless-column",
+        ] {
+            let err =
+                Cli::try_parse_from(["snmp-stream", "serve", "data", flag, "ifDescr"]).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+            let text = err.to_string();
+            assert!(text.contains(flag) && text.contains("ifDescr"), "{text}");
+        }
+        let err = Cli::try_parse_from(["snmp-stream", "serve", "d", "--reply-from-address", "x"])
+            .unwrap_err();
+        assert!(err.to_string().contains("--reply-from-address"), "{err}");
     }
 }

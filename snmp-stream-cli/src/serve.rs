@@ -2,13 +2,14 @@
 //! recording file.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use snmp_stream_actors::{Simulator, SimulatorConfig};
+use snmp_stream_core::Oid;
 use snmp_stream_core::agent::{Faults, Mib};
 
 /// Transport and protocol faults to show.
@@ -22,6 +23,24 @@ pub struct FaultArgs {
     pub bulk_cap: Option<usize>,
     /// Varbinds above which the agent answers tooBig.
     pub too_big_above: Option<usize>,
+    /// Most varbinds in a GET answer.
+    pub get_reply_cap: Option<usize>,
+    /// The OID whose varbind GET answers leave out.
+    pub get_reply_omit: Option<Oid>,
+    /// GET answers in reverse order.
+    pub get_reply_reversed: bool,
+    /// GET answers with one unasked-for varbind at the end.
+    pub get_reply_extra: bool,
+    /// The OID at or after which a GETBULK answer repeats one instance.
+    pub repeat_oid_at: Option<Oid>,
+    /// The OID whose value is sent malformed.
+    pub malformed_value_at: Option<Oid>,
+    /// The prefix of a never-ending column.
+    pub endless_column: Option<Oid>,
+    /// The community replies carry instead of the request's.
+    pub reply_community: Option<String>,
+    /// The address replies come from.
+    pub reply_from_address: Option<IpAddr>,
 }
 
 /// The simulator config for `data`: a directory (community = each recording's path under it,
@@ -83,9 +102,20 @@ pub fn run(
     if !faults.delay.is_zero() {
         config = config.delay(faults.delay);
     }
+    if let Some(ip) = faults.reply_from_address {
+        config = config.reply_from_address(ip);
+    }
     config = config.faults(Faults {
         bulk_cap: faults.bulk_cap,
         too_big_above: faults.too_big_above,
+        get_reply_cap: faults.get_reply_cap,
+        get_reply_omit: faults.get_reply_omit,
+        get_reply_reversed: faults.get_reply_reversed,
+        get_reply_extra: faults.get_reply_extra,
+        repeat_oid_at: faults.repeat_oid_at,
+        malformed_value_at: faults.malformed_value_at,
+        endless_column: faults.endless_column,
+        reply_community: faults.reply_community.map(String::into_bytes),
         ..Faults::default()
     });
     let sim = Simulator::start(config).with_context(|| format!("serving {}", data.display()))?;
