@@ -168,8 +168,9 @@ fn main() {
         .expect("root 0");
     put(w.finish().as_bytes());
 
-    // The agent: requests for OIDs the Linux recording holds, after the two fault bytes (none;
-    // every fault but the message-size limit, with a small parameter).
+    // The agent: requests for OIDs the Linux recording holds, after the fault bytes (none;
+    // every fault but the message-size limit, with a small parameter; the same and every newer
+    // fault, in the third byte the first one's top bit announces).
     let d = dir.join("agent");
     fs::create_dir_all(&d).unwrap();
     let names: Vec<(Oid, Value<'_>)> = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.2.2.1.2", "1.3.6.1.2.1.25"]
@@ -188,7 +189,7 @@ fn main() {
     }
     let mut agent_seeds = 0;
     for (i, m) in requests.iter().chain(&messages).enumerate() {
-        for faults in [[0u8, 0], [0x3f, 3]] {
+        for faults in [&[0u8, 0][..], &[0x3f, 3], &[0xbf, 3, 0xff]] {
             let mut input = faults.to_vec();
             input.extend_from_slice(m);
             fs::write(d.join(format!("seed-{i:02}-{:02x}", faults[0])), input).unwrap();
