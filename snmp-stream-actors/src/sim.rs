@@ -66,6 +66,7 @@ pub struct SimulatorConfig {
     jitter: Duration,
     reply_from_other_port: bool,
     reply_from_address: Option<IpAddr>,
+    silent_after: Option<u64>,
     seed: u64,
 }
 
@@ -81,6 +82,7 @@ impl Default for SimulatorConfig {
             jitter: Duration::ZERO,
             reply_from_other_port: false,
             reply_from_address: None,
+            silent_after: None,
             seed: 0x5eed_5eed_5eed_5eed,
         }
     }
@@ -167,6 +169,14 @@ impl SimulatorConfig {
         self
     }
 
+    /// Each listening socket (each simulated device) answers its first `replies` requests,
+    /// then no more: a device that goes down in the middle of a collection. The requests it
+    /// leaves unanswered count as lost.
+    pub fn silent_after(mut self, replies: u64) -> Self {
+        self.silent_after = Some(replies);
+        self
+    }
+
     /// The seed of the random choices (loss, jitter), for reproducible runs.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -227,7 +237,7 @@ pub struct SimStats {
     pub malformed: u64,
     /// Messages for a community with no data: no reply, as an agent does (snmpInBadCommunityNames).
     pub unknown_community: u64,
-    /// Requests dropped by the configured loss.
+    /// Requests dropped by the configured loss, or unanswered after `silent_after`.
     pub lost: u64,
     /// Well-formed messages the responder chose not to answer (GETBULK in v1, a non-request
     /// PDU, a tooBig that does not fit either).
@@ -338,6 +348,7 @@ impl Simulator {
             loss: config.loss,
             delay: config.delay,
             jitter: config.jitter,
+            silent_after: config.silent_after,
         });
         let (stop_tx, stop_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -468,6 +479,7 @@ struct Shared {
     loss: f64,
     delay: Duration,
     jitter: Duration,
+    silent_after: Option<u64>,
 }
 
 /// The simulator thread: a current-thread runtime with one task per listening socket, until
@@ -535,6 +547,8 @@ async fn serve_socket(
     let mut buf = vec![0u8; RECV_BUFFER_LEN];
     let mut out = Vec::with_capacity(RECV_BUFFER_LEN);
     let counters = &shared.counters;
+    // Replies this socket has sent, against `silent_after`.
+    let mut answered = 0u64;
     loop {
         let (len, peer) = match socket.recv_from(&mut buf).await {
             Ok(received) => received,
@@ -565,7 +579,9 @@ async fn serve_socket(
                 continue;
             }
         };
-        if shared.loss > 0.0 && rng.next_f64() < shared.loss {
+        if shared.loss > 0.0 && rng.next_f64() < shared.loss
+            || shared.silent_after.is_some_and(|n| answered >= n)
+        {
             Counters::bump(&counters.lost);
             continue;
         }
@@ -583,6 +599,7 @@ async fn serve_socket(
             }
         }
         Counters::bump(&counters.replies);
+        answered += 1;
         let wait = shared.delay + rng.duration_up_to(shared.jitter);
         if wait.is_zero() {
             if let Err(e) = reply_socket.send_to(&out, peer).await {

@@ -14,14 +14,13 @@
 //! `--verbose` / `--quiet`.
 
 use std::io::{self, IsTerminal, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use snmp_stream_core::{Oid, RequestKind};
+use snmp_stream_core::RequestKind;
 use snmp_stream_decode::aliases;
 
 mod collect;
@@ -201,45 +200,8 @@ enum Command {
         /// Also listen on this many free loopback ports (many simulated devices).
         #[arg(long, default_value_t = 0)]
         ports: usize,
-        /// Drop this fraction (0 to 1) of requests.
-        #[arg(long, default_value_t = 0.0)]
-        loss: f64,
-        /// Delay every reply by this many milliseconds.
-        #[arg(long, default_value_t = 0)]
-        delay_ms: u64,
-        /// Answer GETBULK with at most this many varbinds.
-        #[arg(long)]
-        bulk_cap: Option<usize>,
-        /// Answer tooBig when a response would carry more than this many varbinds.
-        #[arg(long)]
-        too_big_above: Option<usize>,
-        /// Answer GET with at most this many varbinds: the first N of the answer.
-        #[arg(long, value_name = "N")]
-        get_reply_cap: Option<usize>,
-        /// Leave the varbind of exactly this OID out of GET answers.
-        #[arg(long, value_name = "OID")]
-        get_reply_omit: Option<Oid>,
-        /// Answer GET with the varbinds in reverse order.
-        #[arg(long)]
-        get_reply_reversed: bool,
-        /// Answer GET with one varbind more than asked at the end (snmpTrapOID.0 = coldStart).
-        #[arg(long)]
-        get_reply_extra: bool,
-        /// In GETBULK answers, return the first instance at or after this OID twice in a row.
-        #[arg(long, value_name = "OID")]
-        repeat_oid_at: Option<Oid>,
-        /// Send the value of exactly this OID as an INTEGER with no content (malformed).
-        #[arg(long, value_name = "OID")]
-        malformed_value_at: Option<Oid>,
-        /// Serve a never-ending column under this OID: OID.1, OID.2, … with INTEGER values.
-        #[arg(long, value_name = "OID")]
-        endless_column: Option<Oid>,
-        /// Answer with this community instead of the request's.
-        #[arg(long, value_name = "TEXT")]
-        reply_community: Option<String>,
-        /// Send replies from this address, on the port asked (e.g. 127.0.0.2).
-        #[arg(long, value_name = "IP")]
-        reply_from_address: Option<IpAddr>,
+        #[command(flatten)]
+        faults: serve::FaultArgs,
     },
     /// Walk a simulated Linux host (bundled recording) into demo.parquet and print its
     /// interfaces: no setup, no network.
@@ -334,40 +296,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             data_dir,
             listen,
             ports,
-            loss,
-            delay_ms,
-            bulk_cap,
-            too_big_above,
-            get_reply_cap,
-            get_reply_omit,
-            get_reply_reversed,
-            get_reply_extra,
-            repeat_oid_at,
-            malformed_value_at,
-            endless_column,
-            reply_community,
-            reply_from_address,
-        } => serve::run(
-            &data_dir,
-            listen,
-            ports,
-            serve::FaultArgs {
-                loss,
-                delay: Duration::from_millis(delay_ms),
-                bulk_cap,
-                too_big_above,
-                get_reply_cap,
-                get_reply_omit,
-                get_reply_reversed,
-                get_reply_extra,
-                repeat_oid_at,
-                malformed_value_at,
-                endless_column,
-                reply_community,
-                reply_from_address,
-            },
-        )
-        .map(|()| Outcome::Ok),
+            faults,
+        } => serve::run(&data_dir, listen, ports, faults).map(|()| Outcome::Ok),
         Command::Demo { data, output } => demo::run(data, &output, quiet),
         Command::Oids => {
             let mut out = io::stdout().lock();
@@ -413,23 +343,31 @@ mod tests {
             "spoofed",
             "--reply-from-address",
             "127.0.0.2",
+            "--silent-after",
+            "40",
         ])
         .unwrap();
         let Command::Serve {
-            get_reply_cap,
-            get_reply_omit,
-            get_reply_reversed,
-            get_reply_extra,
-            repeat_oid_at,
-            malformed_value_at,
-            endless_column,
-            reply_community,
-            reply_from_address,
+            faults:
+                crate::serve::FaultArgs {
+                    get_reply_cap,
+                    get_reply_omit,
+                    get_reply_reversed,
+                    get_reply_extra,
+                    repeat_oid_at,
+                    malformed_value_at,
+                    endless_column,
+                    reply_community,
+                    reply_from_address,
+                    silent_after,
+                    ..
+                },
             ..
         } = cli.command
         else {
             panic!("not serve");
         };
+        assert_eq!(silent_after, Some(40));
         let text = |o: Option<snmp_stream_core::Oid>| o.map(|o| o.to_string());
         assert_eq!(get_reply_cap, Some(2));
         assert_eq!(text(get_reply_omit).as_deref(), Some("1.3.6.1.2.1.1.3.0"));

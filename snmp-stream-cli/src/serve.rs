@@ -12,35 +12,52 @@ use snmp_stream_actors::{Simulator, SimulatorConfig};
 use snmp_stream_core::Oid;
 use snmp_stream_core::agent::{Faults, Mib};
 
-/// Transport and protocol faults to show.
-#[derive(Debug, Clone, Default)]
+/// Transport and protocol faults to show: `serve`'s flags.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct FaultArgs {
-    /// Fraction of requests dropped.
+    /// Drop this fraction (0 to 1) of requests.
+    #[arg(long, default_value_t = 0.0)]
     pub loss: f64,
-    /// Delay of every reply.
-    pub delay: Duration,
-    /// Most varbinds in a GETBULK answer.
+    /// Delay every reply by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub delay_ms: u64,
+    /// Answer GETBULK with at most this many varbinds.
+    #[arg(long)]
     pub bulk_cap: Option<usize>,
-    /// Varbinds above which the agent answers tooBig.
+    /// Answer tooBig when a response would carry more than this many varbinds.
+    #[arg(long)]
     pub too_big_above: Option<usize>,
-    /// Most varbinds in a GET answer.
+    /// Answer GET with at most this many varbinds: the first N of the answer.
+    #[arg(long, value_name = "N")]
     pub get_reply_cap: Option<usize>,
-    /// The OID whose varbind GET answers leave out.
+    /// Leave the varbind of exactly this OID out of GET answers.
+    #[arg(long, value_name = "OID")]
     pub get_reply_omit: Option<Oid>,
-    /// GET answers in reverse order.
+    /// Answer GET with the varbinds in reverse order.
+    #[arg(long)]
     pub get_reply_reversed: bool,
-    /// GET answers with one unasked-for varbind at the end.
+    /// Answer GET with one varbind more than asked at the end (snmpTrapOID.0 = coldStart).
+    #[arg(long)]
     pub get_reply_extra: bool,
-    /// The OID at or after which a GETBULK answer repeats one instance.
+    /// In GETBULK answers, return the first instance at or after this OID twice in a row.
+    #[arg(long, value_name = "OID")]
     pub repeat_oid_at: Option<Oid>,
-    /// The OID whose value is sent malformed.
+    /// Send the value of exactly this OID as an INTEGER with no content (malformed).
+    #[arg(long, value_name = "OID")]
     pub malformed_value_at: Option<Oid>,
-    /// The prefix of a never-ending column.
+    /// Serve a never-ending column under this OID: OID.1, OID.2, … with INTEGER values.
+    #[arg(long, value_name = "OID")]
     pub endless_column: Option<Oid>,
-    /// The community replies carry instead of the request's.
+    /// Answer with this community instead of the request's.
+    #[arg(long, value_name = "TEXT")]
     pub reply_community: Option<String>,
-    /// The address replies come from.
+    /// Send replies from this address, on the port asked (e.g. 127.0.0.2).
+    #[arg(long, value_name = "IP")]
     pub reply_from_address: Option<IpAddr>,
+    /// Each simulated device answers this many requests, then none (a device that goes down
+    /// mid-collection).
+    #[arg(long, value_name = "N")]
+    pub silent_after: Option<u64>,
 }
 
 /// The simulator config for `data`: a directory (community = each recording's path under it,
@@ -99,8 +116,11 @@ pub fn run(
     if ports > 0 {
         config = config.ports(ports);
     }
-    if !faults.delay.is_zero() {
-        config = config.delay(faults.delay);
+    if faults.delay_ms > 0 {
+        config = config.delay(Duration::from_millis(faults.delay_ms));
+    }
+    if let Some(n) = faults.silent_after {
+        config = config.silent_after(n);
     }
     if let Some(ip) = faults.reply_from_address {
         config = config.reply_from_address(ip);

@@ -143,7 +143,9 @@ pub struct Response {
 ///
 /// Datagrams dropped before they can be matched to a request (not an SNMP Response, or a
 /// request-id of no PDU in flight) are counted with the next response the host's session
-/// finishes, so the sum over a host's responses is the host's total.
+/// finishes, so the sum over a host's responses is the host's total up to its last response
+/// (the session's counters also have those that come after it, such as a late copy of the
+/// last reply).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Quirks {
