@@ -156,7 +156,7 @@ with_settings! {
 #[derive(Debug)]
 enum HostEntry {
     Name(String),
-    Table(HostTable),
+    Table(Box<HostTable>),
 }
 
 impl<'de> Deserialize<'de> for HostEntry {
@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for HostEntry {
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<HostEntry, A::Error> {
                 HostTable::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(HostEntry::Table)
+                    .map(|t| HostEntry::Table(Box::new(t)))
             }
         }
         d.deserialize_any(V)
@@ -426,7 +426,7 @@ pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
         let span = h.span();
         let (arg, table) = match h.get_ref() {
             HostEntry::Name(n) => (n.as_str(), None),
-            HostEntry::Table(t) => (t.host.as_str(), Some(t)),
+            HostEntry::Table(t) => (t.host.as_str(), Some(&**t)),
         };
         let host = Host::parse(arg)
             .map_err(|e| src.err(span.clone(), format_args!("bad host `{arg}`: {e}")))?;

@@ -13,7 +13,7 @@
 //! poll_event()                     -> Event::Response for each finished partition
 //! ```
 //!
-//! The rules it owns (DESIGN.md §3.3, §3.4):
+//! The rules it owns (ARCHITECTURE.md, "Failure policy", has the agent bugs in one table):
 //! - **WALK**: one *head* per root OID × range partition. v2c packs ⌈√M⌉ heads per GETBULK with
 //!   ⌊M / heads⌋ repetitions, counting the heads in that PDU, so a walk down to one open head
 //!   still asks for M varbinds per response (M = `max_response_var_binds_per_pdu`; an explicit
@@ -21,15 +21,27 @@
 //!   ends when the agent returns an OID outside its subtree or past its range, endOfMibView, or
 //!   noSuchName for it. A short response is never taken as the end; varbinds after a head has
 //!   ended in the same response are dropped.
-//! - **GET**: up to M OIDs per PDU; noSuchObject / noSuchInstance are recorded as data; a v1
-//!   noSuchName records the named OID as noSuchObject and re-asks for the others.
+//! - **GET**: up to M OIDs per PDU, each OID once; noSuchObject / noSuchInstance are recorded
+//!   as data; a v1 noSuchName records the named OID as noSuchObject and re-asks for the
+//!   others. Reply varbinds are matched to the OIDs they name, in any order; an OID a reply
+//!   left out is asked again alone, once, then named in a `MissingFromReply` error.
+//! - **Bad values**: a varbind whose value does not decode is left out and named
+//!   (`MalformedValue`, with its byte offset); the walk goes on after its OID. Only an OID that
+//!   does not decode ends its column. Values wider than their type are kept and counted.
 //! - **Retries**: after the attempt's timeout, resend with a new request-id, up to `retries`
 //!   times; a reply to any attempt of the PDU is accepted, later copies are dropped. When a
-//!   PDU's last attempt times out the host is taken as down and all its remaining work fails.
+//!   PDU's last attempt times out the host is taken as down and all its remaining work fails,
+//!   keeping what it collected (Partial).
+//! - **Replies** must match a live request-id, the request's version and its community; others
+//!   are dropped and counted. One from another address is taken only with `accept_other_source`.
 //! - **tooBig**: halve the repetitions, then the heads per PDU, then walk with GETNEXT.
+//! - **Repeated OIDs** (the previous OID of a head again) are dropped and counted; a head that
+//!   gets nothing else for `retries` + 1 replies ends with `NoProgress`.
 //! - **Non-increasing OIDs**: strict by default (the head stops with a `NonIncreasingOid`
-//!   error); permissive continues, stopping at a repeated OID or the row cap.
-//! - **Deadline**: an optional whole-host deadline fails what is left when it passes.
+//!   error); permissive continues, stopping at an OID it returned before (a loop).
+//! - **Bounds**: each head stops at `max_rows_per_root` records (`RowCap`); an optional
+//!   whole-host deadline fails what is left when it passes.
+//! - **Quirks**: what was tolerated or dropped is counted in each response's `Quirks`.
 //!
 //! Request-ids come from a seedable generator and stay in 1..2^31−1.
 
