@@ -121,7 +121,7 @@ fuzz_target!(|data: &[u8]| {
                     // The one malformed value that fault sends on purpose.
                     Err(e)
                         if faults.malformed_value_at.is_some()
-                            && e.kind == DecodeErrorKind::EmptyInteger => {}
+                            && e.error.kind == DecodeErrorKind::EmptyInteger => {}
                     Err(e) => panic!("Response varbind {n} does not decode: {e}"),
                 }
                 n += 1;

@@ -1,5 +1,6 @@
-//! `engine`: a session fed arbitrary datagrams, replies built from the fuzzer's bytes, and
-//! timer events, in any order.
+//! `engine`: a session fed arbitrary datagrams, replies built from the fuzzer's bytes (in any
+//! varbind order, with malformed and out-of-range values, under another community, from
+//! another address), and timer events, in any order.
 //!
 //! Checks, beyond "no panic":
 //! - while the session is not idle it always has a timer or something to send (it never
@@ -21,14 +22,20 @@ fuzz_target!(|data: &[u8]| {
     #[allow(clippy::disallowed_methods)] // the virtual clock's origin
     let start = Instant::now();
     let mut now = start;
-    let config = ConfigOverrides::new()
+    // The second byte: bit 0 v1, bit 1 accept replies from other addresses, bits 2-4 a row
+    // cap (1-8 records per root; 0 the default).
+    let flags = data.get(1).copied().unwrap_or(0);
+    let mut config = ConfigOverrides::new()
         .retries(2)
         .timeout(Duration::from_millis(100))
-        .build()
-        .expect("valid config");
+        .accept_other_source(flags & 2 != 0);
+    if (flags >> 2) & 7 != 0 {
+        config = config.max_rows_per_root(u64::from((flags >> 2) & 7));
+    }
+    let config = config.build().expect("valid config");
     let mut s = Session::new(config, now, 0, u64::from(data.first().copied().unwrap_or(0)));
     let host: Host = "127.0.0.1".parse().expect("host");
-    let v1 = data.get(1).is_some_and(|b| b & 1 == 1);
+    let v1 = flags & 1 == 1;
     let community = if v1 { Community::v1("c") } else { Community::v2c("c") };
     let roots: Vec<Oid> = ["1.3.6.1.2.1.2.2.1.1", "1.3.6.1.2.1.2.2.1.2"]
         .iter()
@@ -38,7 +45,10 @@ fuzz_target!(|data: &[u8]| {
         .ranges(vec!["2:7".parse().expect("range")])
         .build()
         .expect("walk");
-    let get = Request::get(host, community.clone(), roots).build().expect("get");
+    // A GET naming one OID twice: asked and recorded once.
+    let mut get_oids = roots.clone();
+    get_oids.push(roots[0].clone());
+    let get = Request::get(host, community.clone(), get_oids).build().expect("get");
     s.add_request(Arc::new(walk)).expect("valid");
     s.add_request(Arc::new(get)).expect("valid");
 
@@ -99,20 +109,33 @@ fuzz_target!(|data: &[u8]| {
                     }
                     _ => (0, 0),
                 };
-                let value = |a: u8, b: u8| match b % 5 {
+                let value = |a: u8, b: u8| match b % 7 {
                     0 => Value::EndOfMibView,
                     1 => Value::NoSuchInstance,
                     2 => Value::Counter32(u64::from(a)),
+                    // Wider than a Counter32.
+                    3 => Value::Counter32(u64::from(a) << 32),
+                    // A zero-length INTEGER: malformed.
+                    4 => Value::Unknown { tag: 0x02, content: &[] },
                     _ => Value::Integer(i64::from(b)),
                 };
+                // The op's upper bits: varbinds reversed, another community, another address.
+                if op & 0x10 != 0 {
+                    owned.reverse();
+                }
+                let community: &[u8] = if op & 0x20 != 0 { b"other" } else { req.community };
                 encode_message(
                     &mut reply,
                     req.version,
-                    req.community,
+                    community,
                     &PduHeader::response(id, status, index),
                     owned.iter().map(|(o, a, b)| (SubIds::U32(o.as_slice()), value(*a, *b))),
                 );
-                s.handle_datagram(now, &reply);
+                if op & 0x40 != 0 {
+                    s.handle_datagram_from_other_address(now, &reply);
+                } else {
+                    s.handle_datagram(now, &reply);
+                }
             }
         }
         while let Some(Event::Response(r)) = s.poll_event() {

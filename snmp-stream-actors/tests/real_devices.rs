@@ -243,3 +243,23 @@ fn a_host_that_stops_answering_mid_walk_keeps_what_it_sent() {
     // Three replies of ten varbinds.
     assert_eq!(records(&r), 30);
 }
+
+#[test]
+fn a_get_oid_asked_twice_is_asked_and_recorded_once() {
+    let sim = start(SimulatorConfig::new());
+    // ifDescr given twice, and the point 2 given twice: one OID, asked once.
+    let request = Request::get(
+        host(sim.addrs()[0]),
+        Community::v2c("public"),
+        vec![oid(IF_DESCR), oid(IF_DESCR)],
+    )
+    .ranges(vec!["2:2".parse().unwrap(), "2:2".parse().unwrap()])
+    .build()
+    .unwrap();
+    let (r, _) = collect(Config::default(), request);
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(records(&r), 1);
+    assert_eq!(r.quirks.duplicate_get_oids, 3);
+    let stats = sim.stats();
+    assert_eq!(stats.requests, 1, "{stats:?}");
+}
