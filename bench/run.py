@@ -113,8 +113,8 @@ LABELS = {"lib": "snmp-stream library", "cli": "snmp-stream CLI (-o FILE.wire)",
 TIMEOUT_S = 5
 RETRIES = 1
 MEASURE_TIMEOUT_S = 600
-# The descriptor limit most systems give a process (DESIGN.md §9: 10,000 targets with 1,000
-# sessions at once within it).
+# The descriptor limit most systems give a process (the fleet target: 10,000 targets with
+# 1,000 sessions at once within it).
 DEFAULT_FD_LIMIT = 1024
 # The children's environment: RUST_LOG would override --quiet and measure logging.
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "RUST_LOG"}

@@ -13,8 +13,9 @@
 
 use std::time::{Duration, Instant};
 
-use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
+use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{Community, ConfigOverrides, Host, Oid, Request, Status};
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hosts: usize = match std::env::args().nth(1) {

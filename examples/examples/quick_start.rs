@@ -7,8 +7,9 @@
 
 use std::time::Duration;
 
-use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
+use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{Community, Config, ConfigOverrides, Host, Oid, Request, Response, Value};
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The built-in simulated device, serving the bundled recordings on a free loopback port.

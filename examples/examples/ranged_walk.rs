@@ -20,9 +20,10 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
-use snmp_stream_core::agent::{Mib, MibValue};
+use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{Community, Config, Host, IndexRange, Oid, Request, Response};
+use snmp_stream_sim::{Mib, MibValue};
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 /// Rows in the synthetic table.
 const ROWS: u32 = 200_000;

@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 
-use snmp_stream_actors::{Simulator, SimulatorConfig};
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ports: usize = match std::env::args().nth(1) {

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use snmp_stream_core::Oid;
-use snmp_stream_core::agent::{DropReason, Faults, Mib, Reply, Responder};
+use snmp_stream_sim::{DropReason, Faults, Mib, Reply, Responder};
 use snmp_stream_core::ber::{DecodeErrorKind, PduType, read_message};
 
 fn mib() -> &'static Arc<Mib> {

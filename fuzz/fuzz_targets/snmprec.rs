@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use snmp_stream_core::Oid;
-use snmp_stream_core::agent::Mib;
+use snmp_stream_sim::Mib;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);

@@ -1,7 +1,8 @@
 //! # snmp-stream-actors
 //!
-//! The runtime half of snmp-stream (DESIGN.md §4): everything that owns a socket, a clock or a
-//! thread, around the sans-IO logic of [`snmp_stream_core`] (re-exported here as [`core`]).
+//! The runtime half of snmp-stream (ARCHITECTURE.md, "Data flow"): everything that owns a
+//! socket, a clock or a thread for the collector, around the sans-IO logic of
+//! [`snmp_stream_core`] (re-exported here as [`core`]).
 //!
 //! **The collector.** A [`SessionManager`] takes [`Request`](core::Request)s (GET or WALK of
 //! many root OIDs on one host, optionally split into index ranges) and hands back finished
@@ -25,20 +26,15 @@
 //! may call it from synchronous code or from inside a tokio runtime. A host that does not
 //! answer costs its own session slot for timeout × (retries + 1) and delays no other host.
 //!
-//! **The simulator.** [`sim`] is a UDP SNMP v1/v2c agent serving snmpsim `.snmprec`
-//! recordings ([`Simulator`], configured by [`SimulatorConfig`], controlled through a
-//! [`SimulatorHandle`]), with the protocol faults of [`core::agent::Faults`] and transport
-//! faults of its own (loss, delay, jitter, replies from another port or address).
-//!
 //! **What this crate does not do:** encode, decode or interpret SNMP (that is the core's
-//! engine), or turn wireline buffers into tables (`snmp-stream-decode`; this crate never
-//! depends on polars). It installs no `tracing` subscriber: spans (`host`, `request`,
+//! engine), simulate an agent (`snmp-stream-sim`, which the examples below use), or turn
+//! wireline buffers into tables (`snmp-stream-decode`; this crate never depends on polars). It installs no `tracing` subscriber: spans (`host`, `request`,
 //! `supervisor`) and events go to whatever subscriber the application sets.
 //!
 //! ```
 //! use std::sync::Arc;
-//! use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
-//! use snmp_stream_actors::core::agent::Mib;
+//! use snmp_stream_actors::SessionManager;
+//! use snmp_stream_sim::{Mib, Simulator, SimulatorConfig};
 //! use snmp_stream_actors::core::{Community, Config, Host, Request, Status};
 //!
 //! // A simulated agent with two interfaces.
@@ -78,7 +74,6 @@ pub use snmp_stream_core as core;
 mod host;
 mod manager;
 mod output;
-pub mod sim;
 mod stats;
 mod supervisor;
 mod transport;
@@ -87,7 +82,6 @@ pub use host::HostActor;
 pub use manager::{
     CollectorError, ManagerBuilder, Responses, SessionManager, Submitter, get, walk,
 };
-pub use sim::{SimError, SimStats, Simulator, SimulatorConfig, SimulatorHandle};
 pub use stats::CollectorStats;
 pub use supervisor::Supervisor;
 

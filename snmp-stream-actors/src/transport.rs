@@ -3,7 +3,7 @@
 //!
 //! A datagram goes to the actor collecting from its source address (IP and port); that
 //! actor's session then checks the request-id, so a reply is accepted only when both the peer
-//! and the request-id match a PDU in flight (DESIGN.md §4). Datagrams from an address no actor
+//! and the request-id match a PDU in flight (ARCHITECTURE.md, "Data flow"). Datagrams from an address no actor
 //! owns are counted as stray and dropped. Each address has at most one actor at a time — the
 //! supervisor sees to that — so the peer alone picks the actor.
 //!

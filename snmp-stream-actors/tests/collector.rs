@@ -11,12 +11,13 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use snmp_stream_actors::core::agent::{Faults, Mib};
+use snmp_stream_actors::SessionManager;
 use snmp_stream_actors::core::config::ConfigOverrides;
 use snmp_stream_actors::core::{
     CollectError, Community, Config, Host, IndexRange, Oid, Request, Response, Status, Value,
 };
-use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig, SimulatorHandle};
+use snmp_stream_sim::{Faults, Mib};
+use snmp_stream_sim::{Simulator, SimulatorConfig, SimulatorHandle};
 
 const RECORDING: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -234,7 +235,7 @@ fn a_ranged_walk_streams_one_response_per_partition() {
             let o = oid(&format!("1.3.6.1.2.1.4.24.4.1.1.{a}.{b}.0.0"));
             mib.insert(
                 o,
-                snmp_stream_actors::core::agent::MibValue::IpAddress([a as u8, b as u8, 0, 0]),
+                snmp_stream_sim::MibValue::IpAddress([a as u8, b as u8, 0, 0]),
             );
         }
     }

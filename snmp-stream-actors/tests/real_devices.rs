@@ -7,12 +7,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use snmp_stream_actors::core::agent::{Faults, Mib};
+use snmp_stream_actors::SessionManager;
 use snmp_stream_actors::core::config::ConfigOverrides;
 use snmp_stream_actors::core::{
     CollectError, Community, Config, Host, Oid, Request, Response, Status,
 };
-use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig, SimulatorHandle};
+use snmp_stream_sim::{Faults, Mib};
+use snmp_stream_sim::{Simulator, SimulatorConfig, SimulatorHandle};
 
 const RECORDING: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use snmp_stream_actors::{SessionManager, Simulator, SimulatorConfig};
+use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{
     Community, Config, ConfigOverrides, Host, Request, RequestKind, Response, Status, Value,
 };
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 use crate::Outcome;
 use crate::collect::resolve_oids;

@@ -1,4 +1,4 @@
-//! `snmp-stream`: the command-line front end (DESIGN.md §6).
+//! `snmp-stream`: the command-line front end.
 //!
 //! - `walk` / `get`: collect OIDs from hosts given on the command line; a readable table on
 //!   stdout, or wire / parquet / CSV to a file ([`collect`]).

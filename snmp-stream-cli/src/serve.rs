@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use snmp_stream_actors::{Simulator, SimulatorConfig};
 use snmp_stream_core::Oid;
-use snmp_stream_core::agent::{Faults, Mib};
+use snmp_stream_sim::{Faults, Mib};
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 /// Transport and protocol faults to show: `serve`'s flags.
 #[derive(Debug, Clone, Default, clap::Args)]

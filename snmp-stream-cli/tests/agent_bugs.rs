@@ -5,8 +5,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use snmp_stream_actors::core::agent::Faults;
-use snmp_stream_actors::{Simulator, SimulatorConfig, SimulatorHandle};
+use snmp_stream_sim::Faults;
+use snmp_stream_sim::{Simulator, SimulatorConfig, SimulatorHandle};
 
 const BIN: &str = env!("CARGO_BIN_EXE_snmp-stream");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/snmpsim");

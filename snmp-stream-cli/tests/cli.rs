@@ -7,11 +7,11 @@ use std::net::{SocketAddr, UdpSocket};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use snmp_stream_actors::{Simulator, SimulatorConfig, SimulatorHandle};
 use snmp_stream_core::ber::{PduHeader, encode_message, read_message};
 use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::wireline::file::frames;
 use snmp_stream_core::{Oid, RequestKind, Status, Value, Version};
+use snmp_stream_sim::{Simulator, SimulatorConfig, SimulatorHandle};
 
 const BIN: &str = env!("CARGO_BIN_EXE_snmp-stream");
 const GOLDEN: &str = concat!(

@@ -9,10 +9,10 @@ use std::time::Instant;
 
 use divan::counter::ItemsCount;
 use divan::{Bencher, black_box};
-use snmp_stream_core::agent::{Mib, MibValue, Responder};
 use snmp_stream_core::config::ConfigOverrides;
 use snmp_stream_core::engine::{Event, Session};
 use snmp_stream_core::{Community, Host, Oid, Request};
+use snmp_stream_sim::{Mib, MibValue, Responder};
 
 fn main() {
     divan::main();

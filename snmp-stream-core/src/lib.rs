@@ -56,7 +56,6 @@
 //! # Ok::<(), snmp_stream_core::OidError>(())
 //! ```
 
-pub mod agent;
 pub mod ber;
 pub mod community;
 pub mod config;

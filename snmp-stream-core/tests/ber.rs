@@ -1,4 +1,5 @@
-//! BER codec: round trips for every value tag, the lenient and strict cases of DESIGN §3.2,
+//! BER codec: round trips for every value tag, the lenient and strict cases of the reader's
+//! module docs (`ber::read`),
 //! robustness against truncated and mutated datagrams, and snmp-parser as a reference decoder.
 
 use proptest::prelude::*;

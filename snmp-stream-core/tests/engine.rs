@@ -1,5 +1,5 @@
-//! The request engine against a fake agent, on a virtual clock (DESIGN.md §3.3; STYLE.md's
-//! "quinn Pair"): the core `Responder` answers over an in-memory MIB, and the harness between
+//! The request engine against a fake agent, on a virtual clock (the harness in `harness/`, in
+//! the manner of quinn-proto's test `Pair`): the core `Responder` answers over an in-memory MIB, and the harness between
 //! them loses, delays, duplicates and reorders datagrams on demand.
 
 use std::collections::BTreeMap;
@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use snmp_stream_core::agent::{Faults, Mib, MibValue, Reply};
 use snmp_stream_core::config::{ConfigOverrides, NonIncreasingPolicy};
 use snmp_stream_core::engine::{Event, Session};
 use snmp_stream_core::{CollectError, Community, Config, IndexRange, Oid, Request, Status};
+use snmp_stream_sim::{Faults, Mib, MibValue, Reply};
 
 mod harness;
 use harness::*;

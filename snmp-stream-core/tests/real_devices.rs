@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use snmp_stream_core::agent::Faults;
 use snmp_stream_core::ber::{DecodeErrorKind, PduHeader, encode_message, read_message};
 use snmp_stream_core::config::NonIncreasingPolicy;
 use snmp_stream_core::engine::{Event, Session};
@@ -15,6 +14,7 @@ use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::{
     CollectError, Community, Config, IndexRange, Quirks, Request, Status, SubIds, Value, Version,
 };
+use snmp_stream_sim::Faults;
 
 mod harness;
 use harness::*;

@@ -1,8 +1,7 @@
 //! # snmp-stream-decode
 //!
 //! Turns wireline buffers into polars DataFrames — a long frame of one row per record and a
-//! table frame that reassembles a WALK of table columns — and writes them as parquet
-//! (DESIGN.md §5). It reads buffers with the checked, zero-copy reader of `snmp-stream-core`
+//! table frame that reassembles a WALK of table columns — and writes them as parquet. It reads buffers with the checked, zero-copy reader of `snmp-stream-core`
 //! (re-exported as [`wireline`]) and builds every column in one pass over the records. It is
 //! the only crate of the workspace that depends on polars, re-exported as [`polars`] so users
 //! name the same types.

@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use snmp_stream_core::agent::Mib;
 use snmp_stream_core::wireline::{Wireline, WirelineWriter, words_from_bytes};
 use snmp_stream_core::{Oid, SubIds, Value};
 use snmp_stream_decode::polars::prelude::*;
 use snmp_stream_decode::{
     DecodeError, LONG_COLUMNS, long_frame, read_parquet, table_frame, write_parquet,
 };
+use snmp_stream_sim::Mib;
 
 const GOLDEN_BIN: &[u8] = include_bytes!("data/ip-forward-mib.snmp-stream.bin");
 const GOLDEN_JSON: &str = include_str!("data/ip-forward-mib.snmp-stream.decoded.json");

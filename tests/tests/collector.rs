@@ -17,10 +17,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use snmp_stream_actors::core::agent::Mib;
 use snmp_stream_actors::core::config::ConfigOverrides;
 use snmp_stream_actors::core::{Community, Host, Oid, Request, Response, Status};
 use snmp_stream_actors::{SessionManager, walk};
+use snmp_stream_sim::Mib;
 use snmp_stream_tests::net_snmp::{
     OUTPUT_OPTIONS, Printed, have, monotonic, printed, same, same_type,
 };

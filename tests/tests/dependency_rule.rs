@@ -1,6 +1,8 @@
-//! DESIGN.md §2: `core ← actors ← cli` and `core ← decode ← cli`; core has no tokio, actix,
-//! polars or socket crates; decode never depends on actors; actors never depend on polars.
-//! Checked on the resolved graph of normal (non-dev) dependencies, transitively.
+//! The crate graph of ARCHITECTURE.md: `core ← actors ← cli`, `core ← sim ← cli` and
+//! `core ← decode ← cli`; core has no tokio, actix, polars or socket crates and no simulated
+//! agent; decode never depends on actors; actors never depend on polars or on the simulator;
+//! the simulator never on the collector, actix or polars. Checked on the resolved graph of
+//! normal (non-dev) dependencies, transitively.
 
 use std::collections::{BTreeSet, HashMap};
 use std::process::Command;
@@ -106,13 +108,32 @@ fn dependency_rule_holds() {
             "socket2",
             "snmp-stream-actors",
             "snmp-stream-decode",
+            "snmp-stream-sim",
         ],
     );
     assert_free_of(
         &g,
         "snmp-stream-actors",
-        &["polars", "polars-core", "snmp-stream-decode"],
+        &[
+            "polars",
+            "polars-core",
+            "snmp-stream-decode",
+            "snmp-stream-sim",
+        ],
     );
+    // The simulated agent is sans-IO logic plus a tokio UDP server: no collector, no actix.
+    assert_free_of(
+        &g,
+        "snmp-stream-sim",
+        &[
+            "snmp-stream-actors",
+            "snmp-stream-decode",
+            "actix",
+            "actix-rt",
+            "polars",
+        ],
+    );
+    assert!(g.closure("snmp-stream-sim").contains("snmp-stream-core"));
     // polars-io depends on tokio unconditionally, so tokio is not banned here; the actors are.
     assert_free_of(&g, "snmp-stream-decode", &["snmp-stream-actors", "actix"]);
     let core = g.closure("snmp-stream-core");
@@ -136,6 +157,7 @@ fn dependency_rule_holds() {
         "snmp-stream-core",
         "snmp-stream-actors",
         "snmp-stream-decode",
+        "snmp-stream-sim",
         "clap",
     ] {
         assert!(cli.contains(c), "cli depends on {c}");

@@ -14,8 +14,8 @@ use snmp_stream_tests::net_snmp::{
 };
 
 use snmp_stream_actors::core::Oid;
-use snmp_stream_actors::core::agent::{Mib, MibValue};
-use snmp_stream_actors::{Simulator, SimulatorConfig};
+use snmp_stream_sim::{Mib, MibValue};
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/snmpsim");
 const RECORDING: &str = concat!(
@@ -160,7 +160,7 @@ fn a_repeated_oid_is_dropped_where_snmpbulkwalk_cc_prints_it_twice() {
         return;
     }
     let repeated = "1.3.6.1.2.1.2.2.1.2.2";
-    let faults = snmp_stream_actors::core::agent::Faults {
+    let faults = snmp_stream_sim::Faults {
         repeat_oid_at: Some(repeated.parse().unwrap()),
         ..Default::default()
     };

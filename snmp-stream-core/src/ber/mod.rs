@@ -122,9 +122,10 @@ pub(crate) const fn len_of_len(len: usize) -> usize {
     }
 }
 
-/// Octets of a whole TLV (one-octet tag) with `len` content octets.
+/// Octets of a whole TLV (one-octet tag) with `len` content octets: what a varbind or a
+/// value of that size adds to a message (the simulated agent sizes its responses with it).
 #[inline]
-pub(crate) const fn tlv_len(len: usize) -> usize {
+pub const fn tlv_len(len: usize) -> usize {
     1 + len_of_len(len) + len
 }
 

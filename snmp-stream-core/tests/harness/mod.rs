@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use snmp_stream_core::agent::{Faults, Mib, MibValue, Reply, Responder};
 use snmp_stream_core::config::ConfigOverrides;
 use snmp_stream_core::engine::{Event, Session};
 use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::{Community, Config, Host, Oid, Request, Response, Value};
+use snmp_stream_sim::{Faults, Mib, MibValue, Reply, Responder};
 
 pub fn oid(s: &str) -> Oid {
     s.parse().unwrap()

@@ -8,8 +8,8 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
-use snmp_stream_actors::core::agent::Mib;
-use snmp_stream_actors::{Simulator, SimulatorConfig};
+use snmp_stream_sim::Mib;
+use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 const RECORDING: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

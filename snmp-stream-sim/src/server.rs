@@ -1,7 +1,7 @@
 //! The UDP simulator: an SNMP v1/v2c agent on loopback serving snmpsim `.snmprec` recordings,
-//! with optional protocol and transport faults (DESIGN.md §4, "Simulator").
+//! with optional protocol and transport faults.
 //!
-//! The protocol is [`snmp_stream_core::agent::Responder`]'s; this module owns the sockets, picks
+//! The protocol is [`Responder`](crate::Responder)'s; this module owns the sockets, picks
 //! the responder by community (as snmpsim does: the community is the data file's path relative
 //! to the data directory, without `.snmprec`), and adds what only the transport can do: loss,
 //! delay, jitter and replies from the wrong port or address.
@@ -19,7 +19,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use snmp_stream_core::agent::{Faults, Mib, Reply, Responder, SnmprecError};
+use crate::{Faults, Mib, Reply, Responder, SnmprecError};
 use snmp_stream_core::ber::read_message;
 use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
@@ -43,8 +43,8 @@ const RECV_BUFFER_LEN: usize = 65536;
 ///
 /// ```
 /// use std::time::Duration;
-/// use snmp_stream_actors::sim::SimulatorConfig;
-/// use snmp_stream_actors::core::agent::Faults;
+/// use snmp_stream_sim::SimulatorConfig;
+/// use snmp_stream_sim::Faults;
 ///
 /// let config = SimulatorConfig::new()
 ///     .data_dir("data/snmpsim")

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use snmp_stream_actors::core::agent::{Faults, Mib};
-use snmp_stream_actors::core::ber::{PduHeader, PduType, encode_message, read_message};
-use snmp_stream_actors::core::{Oid, Value, Version};
-use snmp_stream_actors::{SimError, Simulator, SimulatorConfig, SimulatorHandle};
+use snmp_stream_core::ber::{PduHeader, PduType, encode_message, read_message};
+use snmp_stream_core::{Oid, Value, Version};
+use snmp_stream_sim::{Faults, Mib};
+use snmp_stream_sim::{SimError, Simulator, SimulatorConfig, SimulatorHandle};
 
 const RECORDING: &str = "\
 1.3.6.1.2.1.1.1.0|4|Linux test

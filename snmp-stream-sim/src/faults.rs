@@ -2,10 +2,10 @@
 //! that do not need the responder's internals: the instances they pick out of the MIB, the
 //! endless column's arithmetic and the reshaping of GET replies.
 
-use super::mib::Mib;
-use super::responder::DEFAULT_MAX_MESSAGE_SIZE;
-use crate::oid::MAX_SUB_IDS;
-use crate::{Oid, Tag, Value};
+use crate::mib::Mib;
+use crate::responder::DEFAULT_MAX_MESSAGE_SIZE;
+use snmp_stream_core::oid::MAX_SUB_IDS;
+use snmp_stream_core::{Oid, Tag, Value};
 
 /// Misbehaviours a simulated agent can be told to show, plus its size limit. None by default.
 ///
@@ -22,7 +22,7 @@ use crate::{Oid, Tag, Value};
 /// list as it would be sent.
 ///
 /// ```
-/// use snmp_stream_core::agent::Faults;
+/// use snmp_stream_sim::Faults;
 ///
 /// let faults = Faults {
 ///     bulk_cap: Some(100),     // net-snmp's default GETBULK cap

@@ -5,11 +5,11 @@
 use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
-use snmp_stream_core::agent::{DropReason, Faults, Mib, MibValue, Reply, Responder};
 use snmp_stream_core::ber::{
     DecodeErrorKind, PduHeader, PduType, encode_message, error_status, read_message,
 };
 use snmp_stream_core::{Oid, SubIds, Value, Version};
+use snmp_stream_sim::{DropReason, Faults, Mib, MibValue, Reply, Responder};
 
 const LINUX_FULL_WALK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -20,8 +20,8 @@
 
 use std::fmt;
 
-use super::mib::{Mib, MibValue};
-use crate::{Oid, OidError};
+use crate::mib::{Mib, MibValue};
+use snmp_stream_core::{Oid, OidError};
 
 /// A `.snmprec` line that could not be loaded: its 1-based number and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -112,7 +112,7 @@ impl Mib {
     /// Loads a `.snmprec` recording; the first bad line is an error naming its line number.
     ///
     /// ```
-    /// use snmp_stream_core::agent::{Mib, MibValue};
+    /// use snmp_stream_sim::{Mib, MibValue};
     ///
     /// let mib = Mib::from_snmprec("1.3.6.1.2.1.1.3.0|67|233425120\n1.3.6.1.2.1.1.1.0|4|Linux\n")?;
     /// assert_eq!(mib.len(), 2);
@@ -122,7 +122,7 @@ impl Mib {
     ///
     /// let err = Mib::from_snmprec("1.3.6.1.2.1.1.3.0|67|233425120\n1.3.6.1.2.1.2.1.0|65|abc").unwrap_err();
     /// assert_eq!(err.to_string(), r#"line 2: Counter32 value "abc" is not a number"#);
-    /// # Ok::<(), snmp_stream_core::agent::SnmprecError>(())
+    /// # Ok::<(), snmp_stream_sim::SnmprecError>(())
     /// ```
     pub fn from_snmprec(text: &str) -> Result<Mib, SnmprecError> {
         let mut entries = Vec::new();
@@ -137,7 +137,7 @@ impl Mib {
     /// lines, bad values, later duplicates of an OID) and returning them with the MIB.
     ///
     /// ```
-    /// use snmp_stream_core::agent::{Mib, SnmprecErrorKind};
+    /// use snmp_stream_sim::{Mib, SnmprecErrorKind};
     ///
     /// let (mib, skipped) = Mib::from_snmprec_lenient(
     ///     "1.3.6.1.2.1.2.2.1.1.1|2:delay|value=1,wait=100\n1.3.6.1.2.1.2.2.1.2.1|4|eth0\n",

@@ -1,7 +1,7 @@
 //! The agent's data: an ordered map from OID to owned value.
 
-use crate::oid::MAX_SUB_IDS;
-use crate::{BerOid, Oid, Value};
+use snmp_stream_core::oid::MAX_SUB_IDS;
+use snmp_stream_core::{BerOid, Oid, Value};
 
 /// An owned SNMP value as an agent holds it.
 ///
@@ -64,7 +64,7 @@ impl MibValue {
 /// sort once.
 ///
 /// ```
-/// use snmp_stream_core::agent::{Mib, MibValue};
+/// use snmp_stream_sim::{Mib, MibValue};
 /// use snmp_stream_core::Oid;
 ///
 /// let mut mib = Mib::new();
@@ -213,7 +213,7 @@ impl<'a> IntoIterator for &'a Mib {
 /// Decodes a request's OID into a stack buffer, for lookups that do not allocate.
 ///
 /// ```
-/// use snmp_stream_core::agent::{Mib, MibValue, decode_arcs};
+/// use snmp_stream_sim::{Mib, MibValue, decode_arcs};
 /// use snmp_stream_core::ber::{encode_message, read_message, PduHeader};
 /// use snmp_stream_core::oid::MAX_SUB_IDS;
 /// use snmp_stream_core::{Oid, Value, Version};

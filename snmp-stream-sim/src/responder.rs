@@ -3,12 +3,12 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use super::faults::{self, EXTRA_NAME, EXTRA_VALUE, Endless, Faults, MALFORMED_VALUE, Marks};
-use super::mib::Mib;
-use crate::ber::{
+use crate::faults::{self, EXTRA_NAME, EXTRA_VALUE, Endless, Faults, MALFORMED_VALUE, Marks};
+use crate::mib::Mib;
+use snmp_stream_core::ber::{
     DecodeError, PduHeader, PduType, encode_message, error_status, pdu_len, read_message, tlv_len,
 };
-use crate::{SubIds, Value, Version};
+use snmp_stream_core::{SubIds, Value, Version};
 
 /// The largest UDP payload over IPv4 (65535 − 20 − 8): the default response size limit.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 65507;
@@ -75,7 +75,7 @@ pub enum DropReason {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use snmp_stream_core::agent::{Mib, Reply, Responder};
+/// use snmp_stream_sim::{Mib, Reply, Responder};
 /// use snmp_stream_core::ber::{encode_message, read_message, PduHeader};
 /// use snmp_stream_core::{Oid, Value, Version};
 ///
@@ -93,7 +93,7 @@ pub enum DropReason {
 /// assert_eq!(msg.pdu.request_id, 7);
 /// let values: Vec<_> = msg.pdu.varbinds().map(|vb| vb.unwrap().value).collect();
 /// assert_eq!(values, [Value::OctetString(b"Linux"), Value::TimeTicks(42), Value::EndOfMibView]);
-/// # Ok::<(), snmp_stream_core::agent::SnmprecError>(())
+/// # Ok::<(), snmp_stream_sim::SnmprecError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Responder {
