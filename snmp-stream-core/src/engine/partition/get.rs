@@ -1,0 +1,139 @@
+//! The application of a GET reply: varbinds matched to the OIDs asked, OIDs left out asked
+//! again alone, error-status blamed on its OID.
+
+use super::{Partition, Work, out_of_range};
+use crate::ber::{Message, VarBindError, error_status};
+use crate::oid::Oid;
+use crate::response::{CollectError, TimedError};
+use crate::value::{BerOid, Value};
+
+impl Partition {
+    /// Applies a GET reply: each varbind goes to the requested OID it names, wherever it sits
+    /// in the reply; varbinds that name nothing asked are dropped and counted; OIDs the reply
+    /// left out are asked again, alone, once, and then become `MissingFromReply` errors. No
+    /// OID is lost without an error.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn get_reply(
+        &mut self,
+        ts: u64,
+        oids: Vec<Oid>,
+        roots: Vec<usize>,
+        alone: bool,
+        status: i32,
+        index: i32,
+        msg: &Message<'_>,
+    ) {
+        let Work::Get(q) = &mut self.work else {
+            return;
+        };
+        // The 0-based position of the OID the error-index blames, if it names one asked.
+        let blamed = usize::try_from(index)
+            .ok()
+            .and_then(|i| i.checked_sub(1))
+            .filter(|&i| i < oids.len());
+        if status != error_status::NO_ERROR {
+            match blamed {
+                Some(bad) if status == error_status::NO_SUCH_NAME => {
+                    // v1: the named OID does not exist. Record it as noSuchObject.
+                    if let Some(idx) = oids[bad].suffix(&self.request.oids()[roots[bad]]) {
+                        let idx = idx.to_vec();
+                        let _ = self
+                            .writer
+                            .push_record(ts, roots[bad], &idx, &Value::NoSuchObject);
+                    }
+                }
+                Some(bad) => self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::Agent {
+                        status,
+                        index,
+                        oid: Some(oids[bad].clone()),
+                    },
+                }),
+                None if alone || oids.len() == 1 => self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::Agent {
+                        status,
+                        index,
+                        oid: oids.first().cloned(),
+                    },
+                }),
+                None => {
+                    // The agent blames no OID in particular: ask each alone to find out.
+                    self.quirks.reasked_oids += oids.len() as u64;
+                    q.alone.extend(oids.into_iter().zip(roots));
+                    return;
+                }
+            }
+            // Ask again for the others the error held back (RFC 1157 §4.1.2: an error answers
+            // the whole PDU).
+            for (i, item) in oids.into_iter().zip(roots).enumerate().rev() {
+                if Some(i) != blamed {
+                    q.queue.push_front(item);
+                }
+            }
+            return;
+        }
+        let mut answered = vec![false; oids.len()];
+        // Where a varbind's OID is among those asked and not yet answered: at its own position
+        // first (the common case, one comparison), else anywhere.
+        let find = |answered: &[bool], i: usize, oid: &BerOid<'_>| {
+            let same = |j: usize| !answered[j] && oid.iter().eq(oids[j].as_slice().iter().copied());
+            if i < oids.len() && same(i) {
+                Some(i)
+            } else {
+                (0..oids.len()).find(|&j| same(j))
+            }
+        };
+        for (i, vb) in msg.pdu.varbinds().enumerate() {
+            match vb {
+                Ok(vb) => {
+                    let Some(j) = find(&answered, i, &vb.oid) else {
+                        self.quirks.unrequested_varbinds += 1;
+                        continue;
+                    };
+                    answered[j] = true;
+                    self.quirks.out_of_range_values += u64::from(out_of_range(&vb.value));
+                    // The OID is the one asked, which lies under its root.
+                    let _ = self.writer.push_varbind(ts, roots[j], &vb);
+                }
+                Err(VarBindError {
+                    error,
+                    oid: Some(oid),
+                }) => {
+                    self.quirks.malformed_values += 1;
+                    match find(&answered, i, &oid) {
+                        Some(j) => {
+                            answered[j] = true;
+                            self.errors.push(TimedError {
+                                timestamp: ts,
+                                error: CollectError::MalformedValue {
+                                    oid: oid.to_oid(),
+                                    error,
+                                },
+                            });
+                        }
+                        None => self.quirks.unrequested_varbinds += 1,
+                    }
+                }
+                // An OID that did not decode answers nothing we can name: the OID it was meant
+                // to answer is missing below and asked again.
+                Err(VarBindError { oid: None, .. }) => self.quirks.malformed_values += 1,
+            }
+        }
+        for (j, item) in oids.into_iter().zip(roots).enumerate() {
+            if answered[j] {
+                continue;
+            }
+            if alone {
+                self.errors.push(TimedError {
+                    timestamp: ts,
+                    error: CollectError::MissingFromReply { oid: item.0 },
+                });
+            } else {
+                self.quirks.reasked_oids += 1;
+                q.alone.push_back(item);
+            }
+        }
+    }
+}
