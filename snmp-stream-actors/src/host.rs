@@ -67,11 +67,23 @@ pub struct HostActor {
     /// Request-ids of recent transmits routed to this actor from any address, oldest first;
     /// `None` unless a request or the collector turned `accept_other_source` on.
     other_source_ids: Option<VecDeque<i32>>,
+    /// How many of them are kept.
+    id_window: usize,
+    config: Config,
 }
 
-/// Request-ids an actor keeps routable from other addresses: its PDUs in flight and their
-/// retries are among the most recent ones, however long the walk.
+/// Request-ids an actor keeps routable from other addresses, at least: its PDUs in flight and
+/// their retries are among the most recent ones, however long the walk. The window grows to
+/// four times the attempts the actor may have in flight (PDUs in flight × (retries + 1)).
 const OTHER_SOURCE_IDS: usize = 256;
+
+/// The request-id window for a config: [`OTHER_SOURCE_IDS`], or four times the attempts it may
+/// have in flight when that is more.
+fn id_window(in_flight: Option<u32>, retries: Option<u32>, base: &Config) -> usize {
+    let in_flight = in_flight.unwrap_or(base.max_in_flight_per_host()) as usize;
+    let attempts = retries.unwrap_or(base.retries()) as usize + 1;
+    OTHER_SOURCE_IDS.max(in_flight.saturating_mul(attempts).saturating_mul(4))
+}
 
 impl HostActor {
     /// A host actor for `peer`, collecting `requests`, on the current arbiter thread.
@@ -88,6 +100,8 @@ impl HostActor {
         let span = tracing::debug_span!("host", %peer);
         let now = Instant::now();
         let config_accepts = config.accept_other_source();
+        let id_window = id_window(None, None, &config);
+        let base = config.clone();
         let session = Session::new(config, now, wall_clock_ns(), seed);
         let socket = match transport.socket_for(peer) {
             Ok(s) => Some(s),
@@ -112,6 +126,8 @@ impl HostActor {
             buf: Vec::with_capacity(1500),
             span,
             other_source_ids: config_accepts.then(VecDeque::new),
+            id_window,
+            config: base,
         };
         actor.add_requests(requests);
         actor
@@ -128,9 +144,15 @@ impl HostActor {
                 roots = request.oids().len(),
                 "request started"
             );
-            if request.config().accept_other_source == Some(true) {
+            let overrides = request.config();
+            if overrides.accept_other_source == Some(true) {
                 self.other_source_ids.get_or_insert_with(VecDeque::new);
             }
+            self.id_window = self.id_window.max(id_window(
+                overrides.max_in_flight_per_host,
+                overrides.retries,
+                &self.config,
+            ));
             self.session
                 .add_request(request)
                 .expect("SessionManager validated the overrides against the same config");
@@ -153,7 +175,7 @@ impl HostActor {
                     let me = ctx.address();
                     self.transport.register_request_id(t.request_id, me.clone());
                     ids.push_back(t.request_id);
-                    if ids.len() > OTHER_SOURCE_IDS {
+                    if ids.len() > self.id_window {
                         if let Some(old) = ids.pop_front() {
                             self.transport.deregister_request_id(old, &me);
                         }

@@ -10,7 +10,10 @@
 //! A datagram from an address no actor owns is offered, by its request-id, to an actor that
 //! opted in to replies from other addresses (`accept_other_source`: a multi-homed agent that
 //! answers from another interface); its session then checks version, community and
-//! request-id as for any reply. Without that opt-in it is stray.
+//! request-id as for any reply. Without that opt-in it is stray. An address some actor owns
+//! routes to that actor even so: when a job collects two addresses of one multi-homed agent,
+//! a reply to one from the other goes to the other's actor, which drops it (an unknown
+//! request-id), and the first actor times out.
 //!
 //! The sockets are bound on first use, on the arbiter's thread, and live as long as it does:
 //! 10,000 targets cost two file descriptors per arbiter, not 10,000.
@@ -43,8 +46,9 @@ pub(crate) struct Transport {
     v4: RefCell<Option<Rc<UdpSocket>>>,
     v6: RefCell<Option<Rc<UdpSocket>>>,
     routes: RefCell<HashMap<(IpAddr, u16), Addr<HostActor>>>,
-    /// Request-ids of actors that accept replies from other addresses.
-    by_request_id: RefCell<HashMap<i32, Addr<HostActor>>>,
+    /// Request-ids of actors that accept replies from other addresses. Each session draws its
+    /// ids on its own, so two actors may hold the same one: such an id routes nothing.
+    by_request_id: RefCell<HashMap<i32, Vec<Addr<HostActor>>>>,
     counters: Arc<Counters>,
 }
 
@@ -98,19 +102,26 @@ impl Transport {
     /// Routes replies with request-id `id` from any address to `actor` (which accepts replies
     /// from other addresses).
     pub fn register_request_id(&self, id: i32, actor: Addr<HostActor>) {
-        self.by_request_id.borrow_mut().insert(id, actor);
+        let mut routes = self.by_request_id.borrow_mut();
+        let actors = routes.entry(id).or_default();
+        if !actors.contains(&actor) {
+            actors.push(actor);
+        }
     }
 
     /// Removes request-id `id`'s route if it still leads to `actor`.
     pub fn deregister_request_id(&self, id: i32, actor: &Addr<HostActor>) {
         let mut routes = self.by_request_id.borrow_mut();
-        if routes.get(&id) == Some(actor) {
-            routes.remove(&id);
+        if let Some(actors) = routes.get_mut(&id) {
+            actors.retain(|a| a != actor);
+            if actors.is_empty() {
+                routes.remove(&id);
+            }
         }
     }
 
     /// The actor that accepts a reply from an address it does not own, by the datagram's
-    /// request-id.
+    /// request-id; none when two actors hold that id (the reply could be either's).
     fn by_request_id(&self, datagram: &[u8]) -> Option<Addr<HostActor>> {
         let routes = self.by_request_id.borrow();
         if routes.is_empty() {
@@ -120,7 +131,10 @@ impl Transport {
             .ok()?
             .pdu
             .request_id;
-        routes.get(&id).cloned()
+        match routes.get(&id).map(Vec::as_slice) {
+            Some([actor]) => Some(actor.clone()),
+            _ => None,
+        }
     }
 
     /// Receives for as long as the arbiter runs, handing each datagram to its actor.

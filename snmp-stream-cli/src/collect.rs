@@ -75,12 +75,12 @@ pub struct CollectArgs {
     #[arg(long, value_enum, value_name = "POLICY")]
     pub non_increasing: Option<NonIncreasing>,
     /// net-snmp's walk options: `-Cc` walks on past non-increasing OIDs (as
-    /// `--non-increasing permissive`), `-Cr50` sets the GETBULK max-repetitions (as
-    /// `--max-repetitions 50`). Repeatable.
+    /// `--non-increasing permissive`; a second `c` turns that off again, as in net-snmp),
+    /// `-Cr50` sets the GETBULK max-repetitions (as `--max-repetitions 50`). Repeatable.
     #[arg(short = 'C', value_name = "OPTS")]
     pub walk_options: Vec<String>,
-    /// Most records a walk collects per root OID (and range) before it stops that column as
-    /// partial [default: 10000000].
+    /// Most varbinds a walk takes per root OID (and range): a longer column is stopped after
+    /// N and marked partial [default: 10000000].
     #[arg(long, value_name = "N")]
     pub max_rows: Option<u64>,
     /// Seconds one host's whole collection may take; what was collected by then is kept
@@ -129,21 +129,28 @@ struct WalkOptions {
     max_repetitions: Option<u32>,
 }
 
-/// Parses `-C` arguments as net-snmp's `snmpbulkwalk` does: letters, where `r` takes the
-/// number written right after it (`-Cr50`, `-Ccr50`).
+/// Parses `-C` arguments as net-snmp's `snmpbulkwalk` does: letters, where `c` toggles the
+/// increasing-OID check off (a second `c` turns it on again) and `r` takes the number written
+/// right after it (`-Cr50`, `-Ccr50`, `-Cr50c`; decimal, or hex after `0x`).
 fn walk_options(args: &[String]) -> anyhow::Result<WalkOptions> {
     let mut o = WalkOptions::default();
     for arg in args {
-        let mut chars = arg.chars();
-        while let Some(c) = chars.next() {
+        let mut rest = arg.as_str();
+        while let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
             match c {
-                'c' => o.permissive = true,
+                'c' => o.permissive = !o.permissive,
                 'r' => {
-                    let n: String = chars.by_ref().collect();
-                    let n: u32 = n.parse().map_err(|_| {
-                        anyhow!("-Cr takes a number of repetitions (-Cr50), not `{n}`")
+                    let (digits, radix) = match rest.strip_prefix("0x") {
+                        Some(hex) => (hex, 16),
+                        None => (rest, 10),
+                    };
+                    let len = digits.chars().take_while(|d| d.is_digit(radix)).count();
+                    let n = u32::from_str_radix(&digits[..len], radix).map_err(|_| {
+                        anyhow!("-Cr takes a number of repetitions (-Cr50), not `{rest}`")
                     })?;
                     o.max_repetitions = Some(n);
+                    rest = &digits[len..];
                 }
                 other => bail!("unsupported walk option -C{other} (supported: -Cc, -Cr50)"),
             }
@@ -293,6 +300,9 @@ fn config(a: &CollectArgs) -> anyhow::Result<Config> {
         o = o.max_async_sessions(n);
     }
     let c = walk_options(&a.walk_options)?;
+    if c.max_repetitions.is_some() && a.max_repetitions.is_some() {
+        bail!("-Cr and --max-repetitions both set the max-repetitions: give one");
+    }
     if let Some(n) = c.max_repetitions {
         o = o.max_repetitions(n);
     }
@@ -576,8 +586,18 @@ mod tests {
         assert_eq!((o.permissive, o.max_repetitions), (true, Some(25)));
         let o = walk_options(&s(&["r7", "c"])).unwrap();
         assert_eq!((o.permissive, o.max_repetitions), (true, Some(7)));
+        // The number ends where its digits do, and the letters go on.
+        let o = walk_options(&s(&["r50c"])).unwrap();
+        assert_eq!((o.permissive, o.max_repetitions), (true, Some(50)));
+        let o = walk_options(&s(&["r0x20"])).unwrap();
+        assert_eq!(o.max_repetitions, Some(32));
+        // As in net-snmp, `c` toggles.
+        assert!(!walk_options(&s(&["cc"])).unwrap().permissive);
+        assert!(!walk_options(&s(&["c", "c"])).unwrap().permissive);
         let e = walk_options(&s(&["r"])).unwrap_err().to_string();
         assert_eq!(e, "-Cr takes a number of repetitions (-Cr50), not ``");
+        let e = walk_options(&s(&["rx"])).unwrap_err().to_string();
+        assert_eq!(e, "-Cr takes a number of repetitions (-Cr50), not `x`");
         let e = walk_options(&s(&["x"])).unwrap_err().to_string();
         assert_eq!(e, "unsupported walk option -Cx (supported: -Cc, -Cr50)");
     }

@@ -78,7 +78,7 @@ fn an_endless_column_stops_at_max_rows_and_the_deadline() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(&format!(
-            "snmp-stream: {host} partial: stopped {IF_DESCR} at the cap of 500 records per root OID"
+            "snmp-stream: {host} partial: stopped {IF_DESCR} at the cap of 500 varbinds per root OID"
         )),
         "{err}"
     );
@@ -165,14 +165,14 @@ fn a_job_reports_each_hosts_quirks_and_takes_the_policy_keys() {
     let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines[0], "host,status,varbinds,errors,message,quirks");
-    // The first host stops at 5 records: sysDescr, sysObjectID, sysUpTime (whose repeat is
-    // dropped), sysContact and sysLocation; sysName between them is the malformed value, left
-    // out and named. The second walks the whole group but for that value.
+    // The first host stops after 5 varbinds: sysDescr, sysObjectID, sysUpTime (whose repeat
+    // is dropped), sysContact and sysName, the malformed value, left out and named: 4
+    // records. The second walks the whole group but for that value.
     assert!(
-        lines[1].starts_with(&format!("{},partial,5,2,", hosts[0])),
+        lines[1].starts_with(&format!("{},partial,4,2,", hosts[0])),
         "{report}"
     );
-    assert!(lines[1].contains("cap of 5 records"), "{report}");
+    assert!(lines[1].contains("cap of 5 varbinds"), "{report}");
     assert!(
         lines[1].ends_with(",repeated OIDs dropped: 1; malformed values: 1"),
         "{report}"

@@ -39,7 +39,7 @@ pub struct Config {
     accept_other_source: bool,
 }
 
-/// The default cap on records per root OID of a walk: far above any real table (a full
+/// The default cap on varbinds per root OID of a walk: far above any real table (a full
 /// Internet routing table is ~1 M rows per column), low enough that an agent returning
 /// increasing OIDs forever is stopped before it fills memory (~10 M records ≈ 0.5–1 GB).
 pub const DEFAULT_MAX_ROWS_PER_ROOT: u64 = 10_000_000;
@@ -96,7 +96,7 @@ pub struct ConfigOverrides {
     /// request's override: a budget of its own, up to this many of its PDUs in flight beside
     /// the host's other work (which shares the collector's limit).
     pub max_in_flight_per_host: Option<u32>,
-    /// Most records a walk collects per root OID (in each range partition).
+    /// Most varbinds a walk takes per root OID (in each range partition).
     pub max_rows_per_root: Option<u64>,
     /// Accept replies to a live request-id that come from another address than the host's.
     pub accept_other_source: Option<bool>,
@@ -289,8 +289,10 @@ impl Config {
     pub fn max_in_flight_per_host(&self) -> u32 {
         self.max_in_flight_per_host
     }
-    /// Most records a walk collects per root OID in each range partition (default
-    /// [`DEFAULT_MAX_ROWS_PER_ROOT`]); reaching it ends that head with a `RowCap` error.
+    /// Most varbinds a walk takes per root OID in each range partition (default
+    /// [`DEFAULT_MAX_ROWS_PER_ROOT`]): records, values left out as malformed, and OIDs skipped
+    /// before a range's start. One more under the root ends that head with a `RowCap` error; a
+    /// column of exactly that many ends normally.
     pub fn max_rows_per_root(&self) -> u64 {
         self.max_rows_per_root
     }
@@ -369,7 +371,7 @@ impl ConfigOverrides {
         self.max_in_flight_per_host = Some(v);
         self
     }
-    /// Sets the cap on records per root OID of a walk.
+    /// Sets the cap on varbinds per root OID of a walk.
     pub fn max_rows_per_root(mut self, v: u64) -> Self {
         self.max_rows_per_root = Some(v);
         self

@@ -97,8 +97,8 @@ pub enum CollectError {
         /// What is wrong with the value, and its byte offset in the datagram.
         error: DecodeError,
     },
-    /// A walk's head reached the cap on records per root OID (`max_rows_per_root`).
-    #[error("stopped {root} at the cap of {cap} records per root OID")]
+    /// A walk's head reached the cap on varbinds per root OID (`max_rows_per_root`).
+    #[error("stopped {root} at the cap of {cap} varbinds per root OID")]
     RowCap {
         /// The root OID whose walk stopped.
         root: Oid,

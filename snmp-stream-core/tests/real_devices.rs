@@ -472,7 +472,7 @@ fn an_endless_column_stops_at_the_row_cap_under_either_policy() {
             r.errors[0]
                 .error
                 .to_string()
-                .contains("cap of 1000 records")
+                .contains("cap of 1000 varbinds")
         );
     }
 }
@@ -688,4 +688,116 @@ fn concurrent_ranges_that_time_out_each_keep_their_records() {
         assert_eq!(records(r).len(), 10, "{:?}", r.range);
         assert_eq!(errors(r), [CollectError::Timeout { attempts: 4 }]);
     }
+}
+
+#[test]
+fn a_column_of_exactly_the_cap_ends_complete() {
+    let cfg = config(|c| c.max_rows_per_root(10));
+    let mut p = Pair::new(if_table(10), Faults::default(), cfg, Knobs::default(), 50);
+    p.session.add_request(walk(&[IF_INDEX, IF_DESCR])).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(sorted(records(&r)), expected_if_rows(10));
+}
+
+/// Every INTEGER value of a reply sent as a one- or two-octet IpAddress: malformed values
+/// under well-formed OIDs.
+fn integers_as_bad_ip_addresses(d: Vec<u8>) -> Vec<u8> {
+    let m = read_message(&d).unwrap();
+    let vbs: Vec<_> = m.pdu.varbinds().map(|vb| vb.unwrap()).collect();
+    let contents: Vec<Vec<u8>> = vbs
+        .iter()
+        .map(|vb| match vb.value {
+            Value::Integer(i) => {
+                let b = i.to_be_bytes();
+                let skip = b.iter().take_while(|&&x| x == 0).count().min(7);
+                b[skip..].to_vec()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut out = Vec::new();
+    encode_message(
+        &mut out,
+        m.version,
+        m.community,
+        &PduHeader::response(m.pdu.request_id, m.pdu.error_status, m.pdu.error_index),
+        vbs.iter().zip(&contents).map(|(vb, c)| {
+            let value = match vb.value {
+                Value::Integer(_) => Value::Unknown {
+                    tag: 0x40,
+                    content: c,
+                },
+                other => other,
+            };
+            (SubIds::Ber(vb.oid), value)
+        }),
+    );
+    out
+}
+
+#[test]
+fn an_endless_column_of_malformed_values_stops_at_the_cap_naming_a_few() {
+    // Each value left out still counts against the cap, and only the first few are named.
+    let faults = Faults {
+        endless_column: Some(oid(IF_DESCR)),
+        ..Faults::default()
+    };
+    let knobs = Knobs {
+        rewrite: Some(integers_as_bad_ip_addresses),
+        ..Knobs::default()
+    };
+    let cfg = config(|c| c.max_rows_per_root(100));
+    let mut p = Pair::new(if_table(10), faults, cfg, knobs, 51);
+    p.session.add_request(walk(&[IF_DESCR])).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Failed, "nothing recorded");
+    assert_eq!(records(&r).len(), 0);
+    assert_eq!(r.quirks.malformed_values, 100);
+    let named = r
+        .errors
+        .iter()
+        .filter(|e| matches!(e.error, CollectError::MalformedValue { .. }))
+        .count();
+    assert_eq!(named, 16);
+    assert_eq!(
+        r.errors.last().map(|e| &e.error),
+        Some(&CollectError::RowCap {
+            root: oid(IF_DESCR),
+            cap: 100
+        })
+    );
+    assert_eq!(r.errors.len(), 17);
+}
+
+#[test]
+fn a_malformed_value_nobody_asked_for_is_only_unrequested() {
+    let faults = Faults {
+        get_reply_extra: true,
+        malformed_value_at: Some(oid("1.3.6.1.6.3.1.1.4.1.0")),
+        ..Faults::default()
+    };
+    let (r, _) = run_get(faults, get_cells(&ten_cells()));
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(r.quirks.unrequested_varbinds, 1);
+    assert_eq!(r.quirks.malformed_values, 0);
+}
+
+#[test]
+fn a_large_get_answered_in_reverse_is_matched_in_full() {
+    // 200 OIDs in one PDU: matched through the map, not a scan per varbind.
+    let cells: Vec<String> = (1..=100)
+        .flat_map(|i| [format!("{IF_INDEX}.{i}"), format!("{IF_DESCR}.{i}")])
+        .collect();
+    let faults = Faults {
+        get_reply_reversed: true,
+        ..Faults::default()
+    };
+    let cfg = config(|c| c.max_response_var_binds_per_pdu(200));
+    let mut p = Pair::new(if_table(100), faults, cfg, Knobs::default(), 52);
+    p.session.add_request(get_cells(&cells)).unwrap();
+    let r = one(p.run().0);
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    assert_eq!(records(&r).len(), 200);
+    assert_eq!(p.session.stats().transmits, 1);
 }

@@ -26,8 +26,9 @@
 //!   others. Reply varbinds are matched to the OIDs they name, in any order; an OID a reply
 //!   left out is asked again alone, once, then named in a `MissingFromReply` error.
 //! - **Bad values**: a varbind whose value does not decode is left out and named
-//!   (`MalformedValue`, with its byte offset); the walk goes on after its OID. Only an OID that
-//!   does not decode ends its column. Values wider than their type are kept and counted.
+//!   (`MalformedValue`, with its byte offset; the first 16 per partition, all counted); the walk
+//!   goes on after its OID. Only an OID that does not decode ends its column. Values wider than
+//!   their type are kept and counted.
 //! - **Retries**: after the attempt's timeout, resend with a new request-id, up to `retries`
 //!   times; a reply to any attempt of the PDU is accepted, later copies are dropped. When a
 //!   PDU's last attempt times out the host is taken as down and all its remaining work fails,
@@ -35,12 +36,14 @@
 //! - **Replies** must match a live request-id, the request's version and its community; others
 //!   are dropped and counted. One from another address is taken only with `accept_other_source`.
 //! - **tooBig**: halve the repetitions, then the heads per PDU, then walk with GETNEXT.
-//! - **Repeated OIDs** (the previous OID of a head again) are dropped and counted; a head that
-//!   gets nothing else for `retries` + 1 replies ends with `NoProgress`.
+//! - **Repeated OIDs** (the previous OID of a head again) are dropped and counted; a PDU whose
+//!   replies move none of its heads `retries` + 1 times in a row ends them with `NoProgress`.
 //! - **Non-increasing OIDs**: strict by default (the head stops with a `NonIncreasingOid`
 //!   error); permissive continues, stopping at an OID it returned before (a loop).
-//! - **Bounds**: each head stops at `max_rows_per_root` records (`RowCap`); an optional
-//!   whole-host deadline fails what is left when it passes.
+//! - **Bounds**: each head stops after `max_rows_per_root` varbinds (records, values left out
+//!   as malformed, OIDs skipped before a range's start) when one more comes under its root
+//!   (`RowCap`; a column of exactly that many ends normally); an optional whole-host deadline
+//!   fails what is left when it passes.
 //! - **Quirks**: what was tolerated or dropped is counted in each response's `Quirks`.
 //!
 //! Request-ids come from a seedable generator and stay in 1..2^31−1.

@@ -265,6 +265,11 @@ impl Session {
             return;
         };
         let p = &mut self.partitions[pi];
+        // From another address: not the host's unless this request opted in (counted in
+        // `stats.other_source` either way).
+        if other_source && !p.config.accept_other_source() {
+            return;
+        }
         // A reply must be in the request's version and community (RFC 3416 §4.2, RFC 1157
         // §4.1): a matching request-id alone could be a spoofed or misrouted datagram.
         let community = p.request.community();
@@ -279,9 +284,6 @@ impl Session {
             return;
         }
         if other_source {
-            if !p.config.accept_other_source() {
-                return;
-            }
             p.quirks.other_source += 1;
         }
         let f = self.in_flight.swap_remove(pos);

@@ -1,7 +1,9 @@
 //! The application of a GET reply: varbinds matched to the OIDs asked, OIDs left out asked
 //! again alone, error-status blamed on its OID.
 
-use super::{Partition, Work, out_of_range};
+use std::collections::HashMap;
+
+use super::{Partition, Work, malformed_value, out_of_range};
 use crate::ber::{Message, VarBindError, error_status};
 use crate::oid::Oid;
 use crate::response::{CollectError, TimedError};
@@ -74,25 +76,14 @@ impl Partition {
             }
             return;
         }
-        let mut answered = vec![false; oids.len()];
-        // Where a varbind's OID is among those asked and not yet answered: at its own position
-        // first (the common case, one comparison), else anywhere.
-        let find = |answered: &[bool], i: usize, oid: &BerOid<'_>| {
-            let same = |j: usize| !answered[j] && oid.iter().eq(oids[j].as_slice().iter().copied());
-            if i < oids.len() && same(i) {
-                Some(i)
-            } else {
-                (0..oids.len()).find(|&j| same(j))
-            }
-        };
+        let mut asked = Asked::new(&oids);
         for (i, vb) in msg.pdu.varbinds().enumerate() {
             match vb {
                 Ok(vb) => {
-                    let Some(j) = find(&answered, i, &vb.oid) else {
+                    let Some(j) = asked.answer(i, &vb.oid) else {
                         self.quirks.unrequested_varbinds += 1;
                         continue;
                     };
-                    answered[j] = true;
                     self.quirks.out_of_range_values += u64::from(out_of_range(&vb.value));
                     // The OID is the one asked, which lies under its root.
                     let _ = self.writer.push_varbind(ts, roots[j], &vb);
@@ -100,27 +91,19 @@ impl Partition {
                 Err(VarBindError {
                     error,
                     oid: Some(oid),
-                }) => {
-                    self.quirks.malformed_values += 1;
-                    match find(&answered, i, &oid) {
-                        Some(j) => {
-                            answered[j] = true;
-                            self.errors.push(TimedError {
-                                timestamp: ts,
-                                error: CollectError::MalformedValue {
-                                    oid: oid.to_oid(),
-                                    error,
-                                },
-                            });
-                        }
-                        None => self.quirks.unrequested_varbinds += 1,
+                }) => match asked.answer(i, &oid) {
+                    // Answered, badly: named, not asked again (it would be as bad again).
+                    Some(_) => {
+                        malformed_value(&mut self.quirks, &mut self.errors, ts, &oid, error);
                     }
-                }
+                    None => self.quirks.unrequested_varbinds += 1,
+                },
                 // An OID that did not decode answers nothing we can name: the OID it was meant
                 // to answer is missing below and asked again.
-                Err(VarBindError { oid: None, .. }) => self.quirks.malformed_values += 1,
+                Err(VarBindError { oid: None, .. }) => {}
             }
         }
+        let answered = asked.answered;
         for (j, item) in oids.into_iter().zip(roots).enumerate() {
             if answered[j] {
                 continue;
@@ -135,5 +118,48 @@ impl Partition {
                 q.alone.push_back(item);
             }
         }
+    }
+}
+
+/// The OIDs a GET PDU asked, and which a reply has answered. A varbind is matched at its own
+/// position first (the common case, one comparison), else by its OID: by a scan in small
+/// PDUs, by a map built on the first miss in large ones, so a reply in another order costs
+/// no more than linear time.
+struct Asked<'o> {
+    oids: &'o [Oid],
+    answered: Vec<bool>,
+    by_oid: Option<HashMap<&'o Oid, usize>>,
+}
+
+/// PDUs with more OIDs than this look misplaced varbinds up in a map.
+const SCAN_UP_TO: usize = 16;
+
+impl<'o> Asked<'o> {
+    fn new(oids: &'o [Oid]) -> Self {
+        Asked {
+            oids,
+            answered: vec![false; oids.len()],
+            by_oid: None,
+        }
+    }
+
+    /// Marks the asked OID that `oid` names answered, returning its position; `None` when it
+    /// names nothing asked, or something already answered.
+    fn answer(&mut self, i: usize, oid: &BerOid<'_>) -> Option<usize> {
+        let same = |j: usize| oid.iter().eq(self.oids[j].as_slice().iter().copied());
+        let j = if i < self.oids.len() && same(i) {
+            Some(i)
+        } else if self.oids.len() <= SCAN_UP_TO {
+            (0..self.oids.len()).find(|&j| !self.answered[j] && same(j))
+        } else {
+            let oids = self.oids;
+            let map = self
+                .by_oid
+                .get_or_insert_with(|| oids.iter().enumerate().map(|(j, o)| (o, j)).collect());
+            map.get(&oid.to_oid()).copied()
+        };
+        let j = j.filter(|&j| !self.answered[j])?;
+        self.answered[j] = true;
+        Some(j)
     }
 }

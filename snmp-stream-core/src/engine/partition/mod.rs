@@ -8,15 +8,40 @@ mod walk;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use crate::ber::{Message, error_status};
+use crate::ber::{DecodeError, Message, error_status};
 use crate::config::Config;
 use crate::oid::Oid;
 use crate::request::{IndexRange, Request, RequestKind};
 use crate::response::{CollectError, Quirks, Response, Status, TimedError};
-use crate::value::Value;
+use crate::value::{BerOid, Value};
 use crate::wireline::WirelineWriter;
 
 use walk::Head;
+
+/// Malformed values named in a partition's errors; the rest are only counted in its quirks.
+const NAMED_MALFORMED: u64 = 16;
+
+/// A varbind whose OID decoded but whose value did not: counted, and named in the errors up
+/// to [`NAMED_MALFORMED`] times per partition (an agent can break a whole column). A free
+/// function so that it can be called while a head or the GET queue is borrowed.
+fn malformed_value(
+    quirks: &mut Quirks,
+    errors: &mut Vec<TimedError>,
+    timestamp: u64,
+    oid: &BerOid<'_>,
+    error: DecodeError,
+) {
+    quirks.malformed_values += 1;
+    if quirks.malformed_values <= NAMED_MALFORMED {
+        errors.push(TimedError {
+            timestamp,
+            error: CollectError::MalformedValue {
+                oid: oid.to_oid(),
+                error,
+            },
+        });
+    }
+}
 
 /// What a PDU asked for.
 #[derive(Debug)]

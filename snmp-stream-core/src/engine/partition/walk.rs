@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use super::{Partition, Work, out_of_range};
+use super::{Partition, Work, malformed_value, out_of_range};
 use crate::ber::{Message, VarBindError, error_status};
 use crate::config::NonIncreasingPolicy;
 use crate::oid::{MAX_SUB_IDS, Oid};
@@ -25,7 +25,8 @@ pub(super) struct Head {
     /// The range's stop as a full OID, and its BER content: the head ends past its subtree.
     pub(super) stop: Option<(Oid, Vec<u8>)>,
     pub(super) done: bool,
-    /// Records collected, against the cap `max_rows_per_root`.
+    /// Varbinds this head took (recorded, left out as malformed, or skipped before the
+    /// range's start), against the cap `max_rows_per_root`.
     pub(super) rows: u64,
     /// Permissive policy only: hashes of the OIDs seen, to detect a loop.
     pub(super) seen: Option<HashSet<u64>>,
@@ -150,6 +151,15 @@ impl Partition {
                 Step::End => h.done = true,
                 Step::Repeat => self.quirks.repeated_oids += 1,
                 Step::Skip => {
+                    // Before the range's start: not recorded, but counted against the cap (an
+                    // agent could return such OIDs forever).
+                    if h.rows >= cap {
+                        h.done = true;
+                        self.errors
+                            .push(row_cap(ts, &self.request.oids()[h.root], cap));
+                        continue;
+                    }
+                    h.rows += 1;
                     last[slot] = Some(oid);
                     progressed = true;
                 }
@@ -165,47 +175,38 @@ impl Partition {
                     });
                 }
                 Step::Record => {
-                    last[slot] = Some(oid);
-                    progressed = true;
+                    let root = &self.request.oids()[h.root];
+                    if h.rows >= cap {
+                        // One more varbind after `cap`: under the root, the column is longer
+                        // than the cap; past it, the column ended right at the cap.
+                        h.done = true;
+                        if oid.starts_with(root) {
+                            self.errors.push(row_cap(ts, root, cap));
+                        }
+                        continue;
+                    }
                     match value {
                         Ok(vb) => {
                             if self.writer.push_varbind(ts, h.root, &vb).is_err() {
                                 // Left the root's subtree: the head's normal end.
                                 h.done = true;
-                                last[slot] = None;
                                 continue;
                             }
                             self.quirks.out_of_range_values += u64::from(out_of_range(&vb.value));
-                            h.rows += 1;
                         }
                         Err(error) => {
-                            if !oid.starts_with(&self.request.oids()[h.root]) {
+                            if !oid.starts_with(root) {
                                 h.done = true;
-                                last[slot] = None;
                                 continue;
                             }
                             // Left out (the wireline format has no "malformed" value); named
                             // in the errors, and the walk goes on after it.
-                            self.quirks.malformed_values += 1;
-                            self.errors.push(TimedError {
-                                timestamp: ts,
-                                error: CollectError::MalformedValue {
-                                    oid: oid.to_oid(),
-                                    error,
-                                },
-                            });
+                            malformed_value(&mut self.quirks, &mut self.errors, ts, &oid, error);
                         }
                     }
-                    if h.rows >= cap {
-                        h.done = true;
-                        self.errors.push(TimedError {
-                            timestamp: ts,
-                            error: CollectError::RowCap {
-                                root: self.request.oids()[h.root].clone(),
-                                cap,
-                            },
-                        });
-                    }
+                    h.rows += 1;
+                    last[slot] = Some(oid);
+                    progressed = true;
                 }
             }
         }
@@ -230,6 +231,17 @@ impl Partition {
                 });
             }
         }
+    }
+}
+
+/// The error of a head stopped by the cap on varbinds per root.
+fn row_cap(timestamp: u64, root: &Oid, cap: u64) -> TimedError {
+    TimedError {
+        timestamp,
+        error: CollectError::RowCap {
+            root: root.clone(),
+            cap,
+        },
     }
 }
 
