@@ -135,6 +135,33 @@ pub enum ConfigError {
     },
 }
 
+/// Every setting, named once: both layering operations ([`Config::with_overrides`] and
+/// [`ConfigOverrides::over`]) are generated from this list, so a new setting cannot be
+/// forgotten by one of them (each `Some` of the upper layer replaces the value beneath).
+macro_rules! layered {
+    ($upper:ident over $lower:ident, $out:ident) => {
+        layered!(@fields $upper, $lower, $out;
+            retries,
+            timeout,
+            max_response_var_binds_per_pdu,
+            max_async_sessions,
+            max_repetitions,
+            host_deadline,
+            backoff,
+            non_increasing,
+            max_in_flight_per_host,
+            max_rows_per_root,
+            accept_other_source,
+        )
+    };
+    (@fields $upper:ident, $lower:ident, Config; $($f:ident,)*) => {
+        Config { $($f: $upper.$f.unwrap_or($lower.$f),)* }
+    };
+    (@fields $upper:ident, $lower:ident, ConfigOverrides; $($f:ident,)*) => {
+        ConfigOverrides { $($f: $upper.$f.or($lower.$f),)* }
+    };
+}
+
 impl Default for Config {
     /// The original's defaults: 3 retries, 3 s timeout, 10 varbinds per PDU, 10 sessions.
     fn default() -> Self {
@@ -162,23 +189,7 @@ impl Config {
 
     /// This config with a layer of overrides applied, validated.
     pub fn with_overrides(&self, o: &ConfigOverrides) -> Result<Config, ConfigError> {
-        let c = Config {
-            retries: o.retries.unwrap_or(self.retries),
-            timeout: o.timeout.unwrap_or(self.timeout),
-            max_response_var_binds_per_pdu: o
-                .max_response_var_binds_per_pdu
-                .unwrap_or(self.max_response_var_binds_per_pdu),
-            max_async_sessions: o.max_async_sessions.unwrap_or(self.max_async_sessions),
-            max_repetitions: o.max_repetitions.unwrap_or(self.max_repetitions),
-            host_deadline: o.host_deadline.unwrap_or(self.host_deadline),
-            backoff: o.backoff.unwrap_or(self.backoff),
-            non_increasing: o.non_increasing.unwrap_or(self.non_increasing),
-            max_in_flight_per_host: o
-                .max_in_flight_per_host
-                .unwrap_or(self.max_in_flight_per_host),
-            max_rows_per_root: o.max_rows_per_root.unwrap_or(self.max_rows_per_root),
-            accept_other_source: o.accept_other_source.unwrap_or(self.accept_other_source),
-        };
+        let c = layered!(o over self, Config);
         c.validate()?;
         Ok(c)
     }
@@ -326,6 +337,13 @@ impl ConfigOverrides {
         Config::default().with_overrides(self)
     }
 
+    /// These overrides laid over `lower`: each setting given here replaces the one beneath, the
+    /// others come from `lower` (a job file's host settings over its group's over the job's).
+    pub fn over(&self, lower: &ConfigOverrides) -> ConfigOverrides {
+        let upper = self;
+        layered!(upper over lower, ConfigOverrides)
+    }
+
     /// Sets `retries`.
     pub fn retries(mut self, v: u32) -> Self {
         self.retries = Some(v);
@@ -417,6 +435,29 @@ mod tests {
         assert_eq!(c.retries(), 5);
         assert_eq!(c.timeout(), Duration::from_secs(1));
         assert_eq!(c.max_async_sessions(), 10);
+    }
+
+    #[test]
+    fn overrides_layer_over_each_other_field_by_field() {
+        let job = ConfigOverrides::new()
+            .retries(1)
+            .timeout(Duration::from_secs(2))
+            .max_rows_per_root(9);
+        let host = ConfigOverrides::new().timeout(Duration::from_secs(5));
+        let o = host.over(&job);
+        assert_eq!(o.retries, Some(1));
+        assert_eq!(o.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(o.max_rows_per_root, Some(9));
+        assert_eq!(o.max_async_sessions, None);
+        // Layering then applying equals applying layer by layer.
+        let c = Config::default();
+        assert_eq!(
+            c.with_overrides(&o).unwrap(),
+            c.with_overrides(&job)
+                .unwrap()
+                .with_overrides(&host)
+                .unwrap()
+        );
     }
 
     #[test]

@@ -86,19 +86,14 @@ impl Effective {
                 )
             })?;
         }
-        let o = &mut e.overrides;
-        if let Some(n) = s.retries {
-            o.retries = Some(n);
-        }
+        // This level's settings alone, then laid over the levels beneath.
+        let mut o = ConfigOverrides::new();
+        o.retries = s.retries;
         if let Some(t) = s.timeout {
             o.timeout = Some(seconds("`timeout`", *t.get_ref()).map_err(|e| src.err(t.span(), e))?);
         }
-        if let Some(n) = s.max_varbinds {
-            o.max_response_var_binds_per_pdu = Some(*n.get_ref());
-        }
-        if let Some(n) = s.max_repetitions {
-            o.max_repetitions = Some(Some(*n.get_ref()));
-        }
+        o.max_response_var_binds_per_pdu = s.max_varbinds.map(|n| *n.get_ref());
+        o.max_repetitions = s.max_repetitions.map(|n| Some(*n.get_ref()));
         if let Some(t) = s.deadline {
             o.host_deadline = Some(Some(
                 seconds("`deadline`", *t.get_ref()).map_err(|e| src.err(t.span(), e))?,
@@ -116,12 +111,10 @@ impl Effective {
                 }
             });
         }
-        if let Some(n) = s.max_rows {
-            o.max_rows_per_root = Some(*n.get_ref());
-        }
-        if let Some(b) = s.accept_other_source {
-            o.accept_other_source = Some(b);
-        }
+        o.max_rows_per_root = s.max_rows.map(|n| *n.get_ref());
+        o.accept_other_source = s.accept_other_source;
+        e.overrides = o.over(&e.overrides);
+        let o = &e.overrides;
         // The config's bounds, checked here so that the error names the setting's line and
         // key; the request built later checks them again, against the collector's config.
         if let Err(err) = Config::default().with_overrides(o) {
