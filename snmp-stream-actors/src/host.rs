@@ -45,7 +45,7 @@ pub(crate) struct Stop;
 /// shared transport. It reports each finished response at once, and tells the supervisor
 /// when it has nothing left to do; the supervisor then stops it, or gives it more requests.
 #[derive(Debug)]
-pub struct HostActor {
+pub(crate) struct HostActor {
     peer: SocketAddr,
     /// The supervisor's name for this actor (its request-id seed).
     id: u64,

@@ -10,10 +10,10 @@
 //! in batches from the blocking [`run`](SessionManager::run) (the seed's API), one at a time
 //! from [`next_response`](SessionManager::next_response), or as a
 //! [`Stream`](SessionManager::responses). Inside:
-//! - a [`HostActor`] per target host (actix) drives one core
+//! - a `HostActor` per target host (actix) drives one core
 //!   [`Session`](core::engine::Session): it reads the clock, feeds the session datagrams and
 //!   timeouts, sends what the session wants sent and re-arms the session's one timer;
-//! - the [`Supervisor`] holds the queue, keeps at most `max_async_sessions` hosts active, one
+//! - the `Supervisor` holds the queue, keeps at most `max_async_sessions` hosts active, one
 //!   actor per host address, spreads hosts over the arbiters (one event-loop thread per core by
 //!   default), and starts no new host while the caller leaves more than
 //!   [`max_buffered_bytes`](ManagerBuilder::max_buffered_bytes) of responses untaken;
@@ -78,12 +78,10 @@ mod stats;
 mod supervisor;
 mod transport;
 
-pub use host::HostActor;
 pub use manager::{
     CollectorError, ManagerBuilder, Responses, SessionManager, Submitter, get, walk,
 };
 pub use stats::CollectorStats;
-pub use supervisor::Supervisor;
 
 /// The README's Rust examples (the collector's and the core's), compiled as doctests so they
 /// stay true. They live here because only this crate sees both.

@@ -28,7 +28,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn new(max_buffered_bytes: usize) -> Shared {
+    pub(crate) fn new(max_buffered_bytes: usize) -> Shared {
         Shared {
             counters: Arc::new(Counters::default()),
             buffered_bytes: AtomicUsize::new(0),
@@ -39,7 +39,7 @@ impl Shared {
     }
 
     /// True when the caller has more than the limit to take.
-    pub fn over_limit(&self) -> bool {
+    pub(crate) fn over_limit(&self) -> bool {
         self.buffered_bytes.load(SeqCst) >= self.max_buffered_bytes
     }
 
@@ -47,7 +47,7 @@ impl Shared {
     /// caller. It raises `paused` *before* looking at the buffer, and the caller lowers the
     /// buffer before looking at `paused` (both sequentially consistent), so one of them always
     /// sees the other: a pause is never missed by the caller's wake-up.
-    pub fn pause_if_over_limit(&self) -> bool {
+    pub(crate) fn pause_if_over_limit(&self) -> bool {
         if !self.over_limit() {
             return false;
         }
@@ -61,7 +61,7 @@ impl Shared {
 
     /// Accounts for a response the caller took; true when the supervisor was paused and
     /// should be woken.
-    pub fn taken(&self, response: &Response) -> bool {
+    pub(crate) fn taken(&self, response: &Response) -> bool {
         self.buffered_bytes
             .fetch_sub(response.buffer.len_bytes(), SeqCst);
         self.outstanding.fetch_sub(1, SeqCst);
@@ -77,16 +77,16 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    pub fn new(tx: UnboundedSender<Response>, shared: Arc<Shared>) -> Output {
+    pub(crate) fn new(tx: UnboundedSender<Response>, shared: Arc<Shared>) -> Output {
         Output { tx, shared }
     }
 
-    pub fn shared(&self) -> &Arc<Shared> {
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
         &self.shared
     }
 
     /// Hands a finished response to the caller.
-    pub fn emit(&self, response: Response) {
+    pub(crate) fn emit(&self, response: Response) {
         self.shared
             .buffered_bytes
             .fetch_add(response.buffer.len_bytes(), SeqCst);

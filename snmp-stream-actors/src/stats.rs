@@ -74,7 +74,7 @@ pub(crate) struct Counters {
 }
 
 impl Counters {
-    pub fn snapshot(&self) -> CollectorStats {
+    pub(crate) fn snapshot(&self) -> CollectorStats {
         CollectorStats {
             requests: self.requests.load(Relaxed),
             responses: self.responses.load(Relaxed),
@@ -95,7 +95,7 @@ impl Counters {
     }
 
     /// Adds what a session did since `last` (its previous snapshot), and updates `last`.
-    pub fn add_session(&self, now: &SessionStats, last: &mut SessionStats) {
+    pub(crate) fn add_session(&self, now: &SessionStats, last: &mut SessionStats) {
         let add = |c: &AtomicU64, new: u64, old: u64| {
             if new > old {
                 c.fetch_add(new - old, Relaxed);

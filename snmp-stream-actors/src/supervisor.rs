@@ -62,7 +62,7 @@ struct ActiveHost {
 
 /// Owns the request queue and starts, feeds and stops the host actors.
 #[derive(Debug)]
-pub struct Supervisor {
+pub(crate) struct Supervisor {
     config: Config,
     arbiters: Vec<ArbiterHandle>,
     /// Active host actors per arbiter.

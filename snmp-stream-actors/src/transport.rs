@@ -54,7 +54,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// This thread's transport, created on first use. Call it on an arbiter thread.
-    pub fn current(counters: &Arc<Counters>) -> Rc<Transport> {
+    pub(crate) fn current(counters: &Arc<Counters>) -> Rc<Transport> {
         TRANSPORT.with(|t| {
             t.borrow_mut()
                 .get_or_insert_with(|| {
@@ -71,7 +71,7 @@ impl Transport {
     }
 
     /// The socket to reach `peer` from, bound (and its receive loop started) on first use.
-    pub fn socket_for(self: &Rc<Self>, peer: SocketAddr) -> io::Result<Rc<UdpSocket>> {
+    pub(crate) fn socket_for(self: &Rc<Self>, peer: SocketAddr) -> io::Result<Rc<UdpSocket>> {
         let (slot, any) = match peer {
             SocketAddr::V4(_) => (&self.v4, IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             SocketAddr::V6(_) => (&self.v6, IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
@@ -87,12 +87,12 @@ impl Transport {
     }
 
     /// Routes datagrams from `peer` to `actor` (replacing a stopping actor's route).
-    pub fn register(&self, peer: SocketAddr, actor: Addr<HostActor>) {
+    pub(crate) fn register(&self, peer: SocketAddr, actor: Addr<HostActor>) {
         self.routes.borrow_mut().insert(key(peer), actor);
     }
 
     /// Removes `peer`'s route if it still leads to `actor`.
-    pub fn deregister(&self, peer: SocketAddr, actor: &Addr<HostActor>) {
+    pub(crate) fn deregister(&self, peer: SocketAddr, actor: &Addr<HostActor>) {
         let mut routes = self.routes.borrow_mut();
         if routes.get(&key(peer)) == Some(actor) {
             routes.remove(&key(peer));
@@ -101,7 +101,7 @@ impl Transport {
 
     /// Routes replies with request-id `id` from any address to `actor` (which accepts replies
     /// from other addresses).
-    pub fn register_request_id(&self, id: i32, actor: Addr<HostActor>) {
+    pub(crate) fn register_request_id(&self, id: i32, actor: Addr<HostActor>) {
         let mut routes = self.by_request_id.borrow_mut();
         let actors = routes.entry(id).or_default();
         if !actors.contains(&actor) {
@@ -110,7 +110,7 @@ impl Transport {
     }
 
     /// Removes request-id `id`'s route if it still leads to `actor`.
-    pub fn deregister_request_id(&self, id: i32, actor: &Addr<HostActor>) {
+    pub(crate) fn deregister_request_id(&self, id: i32, actor: &Addr<HostActor>) {
         let mut routes = self.by_request_id.borrow_mut();
         if let Some(actors) = routes.get_mut(&id) {
             actors.retain(|a| a != actor);

@@ -24,7 +24,7 @@ use crate::output::{self, OutFormat};
 
 /// The arguments `walk` and `get` share.
 #[derive(Debug, Args)]
-pub struct CollectArgs {
+pub(crate) struct CollectArgs {
     /// Hosts, then OIDs (the text is in `help` / `long_help`: it shows IPv6 brackets, which
     /// rustdoc would take for links).
     #[arg(
@@ -160,14 +160,14 @@ fn walk_options(args: &[String]) -> anyhow::Result<WalkOptions> {
 }
 
 /// Parses `-v`: `1` or `2c` (also `v1`, `v2c`).
-pub fn parse_version(s: &str) -> Result<Version, String> {
+pub(crate) fn parse_version(s: &str) -> Result<Version, String> {
     s.parse()
         .map_err(|_| format!("unknown SNMP version `{s}` (expected 1 or 2c)"))
 }
 
 /// Fractional seconds as a duration: at least a nanosecond. A value too large for a duration
 /// becomes `Duration::MAX`, which the config then refuses with its own bound.
-pub fn seconds(what: &str, secs: f64) -> anyhow::Result<Duration> {
+pub(crate) fn seconds(what: &str, secs: f64) -> anyhow::Result<Duration> {
     match Duration::try_from_secs_f64(secs) {
         Ok(d) if !d.is_zero() => Ok(d),
         Ok(_) if secs > 0.0 => bail!("{what} must be at least 1 ns, not {}", number(secs)),
@@ -189,7 +189,7 @@ fn number(x: f64) -> String {
 }
 
 /// The config field a bound error names.
-pub fn config_field(err: &ConfigError) -> Option<&'static str> {
+pub(crate) fn config_field(err: &ConfigError) -> Option<&'static str> {
     match err {
         ConfigError::Zero(field)
         | ConfigError::TooLarge { field, .. }
@@ -199,7 +199,7 @@ pub fn config_field(err: &ConfigError) -> Option<&'static str> {
 }
 
 /// A config error as `key` (a job file's `` `timeout` `` or a flag's `--timeout`) breaks it.
-pub fn out_of_bounds(key: &str, err: &ConfigError) -> String {
+pub(crate) fn out_of_bounds(key: &str, err: &ConfigError) -> String {
     match err {
         ConfigError::Zero(_) => format!("{key} must be at least 1"),
         ConfigError::TooLarge { max, .. } => format!("{key} must be at most {max}"),
@@ -212,7 +212,7 @@ pub fn out_of_bounds(key: &str, err: &ConfigError) -> String {
 
 /// Resolves OID arguments, dropping exact repeats (a column named on its own and again
 /// through its table).
-pub fn resolve_oids<'a>(
+pub(crate) fn resolve_oids<'a>(
     args: impl IntoIterator<Item = &'a str>,
     kind: RequestKind,
 ) -> anyhow::Result<Vec<Oid>> {
@@ -228,7 +228,7 @@ pub fn resolve_oids<'a>(
 }
 
 /// Parses `--range` arguments, naming the one that fails.
-pub fn parse_ranges<'a>(
+pub(crate) fn parse_ranges<'a>(
     args: impl IntoIterator<Item = &'a str>,
 ) -> anyhow::Result<Vec<IndexRange>> {
     args.into_iter()
@@ -240,7 +240,7 @@ pub fn parse_ranges<'a>(
 }
 
 /// Parses a host argument, naming it when it fails.
-pub fn parse_host(arg: &str) -> anyhow::Result<Host> {
+pub(crate) fn parse_host(arg: &str) -> anyhow::Result<Host> {
     Host::parse(arg).with_context(|| format!("bad host `{arg}`"))
 }
 
@@ -343,7 +343,7 @@ fn config(a: &CollectArgs) -> anyhow::Result<Config> {
 }
 
 /// Builds a request of `kind`.
-pub fn request(
+pub(crate) fn request(
     kind: RequestKind,
     host: Host,
     community: Community,
@@ -356,7 +356,7 @@ pub fn request(
 }
 
 /// Runs `walk` or `get`.
-pub fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Outcome> {
+pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Result<Outcome> {
     let (host_args, oid_args) = split_targets(&a.targets)?;
     let oids = resolve_oids(oid_args.iter().map(String::as_str), kind)?;
     let ranges = parse_ranges(a.ranges.iter().map(String::as_str))?;
@@ -504,7 +504,7 @@ fn add_quirks(by_host: &mut Vec<(Host, Quirks)>, r: &Response) {
 
 /// Each host's agent quirks over its responses, hosts in response order; hosts without any
 /// are left out.
-pub fn quirks_by_host(responses: &[Response]) -> Vec<(Host, Quirks)> {
+pub(crate) fn quirks_by_host(responses: &[Response]) -> Vec<(Host, Quirks)> {
     let mut by_host = Vec::new();
     for r in responses {
         add_quirks(&mut by_host, r);
@@ -514,7 +514,7 @@ pub fn quirks_by_host(responses: &[Response]) -> Vec<(Host, Quirks)> {
 
 /// The stderr line naming a host's quirks: `snmp-stream: HOST quirks: repeated OIDs
 /// dropped: 2; ...`.
-pub fn quirks_line(host: &Host, quirks: &Quirks) -> String {
+pub(crate) fn quirks_line(host: &Host, quirks: &Quirks) -> String {
     format!("snmp-stream: {host} quirks: {quirks}")
 }
 

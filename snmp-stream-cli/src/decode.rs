@@ -15,7 +15,7 @@ use crate::output::print_frame;
 
 /// What `decode` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// One row per record.
     Long,
     /// One row per index, one column per root OID.
@@ -27,7 +27,11 @@ pub enum Format {
 /// Runs `decode`. A file that ends inside a frame (a collection cut short, a copy still being
 /// written) is decoded up to its last complete frame, named on stderr, and makes the outcome
 /// [`Outcome::Incomplete`] (exit 1), as a partial collection does.
-pub fn run(files: &[PathBuf], output: Option<PathBuf>, format: Format) -> anyhow::Result<Outcome> {
+pub(crate) fn run(
+    files: &[PathBuf],
+    output: Option<PathBuf>,
+    format: Format,
+) -> anyhow::Result<Outcome> {
     if let Some(out) = output {
         if format != Format::Long {
             bail!("-o writes the long frame as parquet; --format {format:?} prints to stdout");

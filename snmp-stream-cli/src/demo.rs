@@ -19,10 +19,10 @@ use crate::names::display_name;
 use crate::output;
 
 /// The recording the demo walks, as a community (its path under the data directory).
-pub const COMMUNITY: &str = "recorded/linux-full-walk";
+pub(crate) const COMMUNITY: &str = "recorded/linux-full-walk";
 
 /// The bundled recordings, found from the source tree the binary was built from.
-pub fn bundled_data() -> PathBuf {
+pub(crate) fn bundled_data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/snmpsim")
 }
 
@@ -39,7 +39,7 @@ const COLUMNS: &[&str] = &[
 ];
 
 /// Runs the demo: simulator, collection, `output` parquet, table on stdout.
-pub fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::Result<Outcome> {
+pub(crate) fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let data = data.unwrap_or_else(bundled_data);
     if !data.is_dir() {

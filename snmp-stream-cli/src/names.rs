@@ -19,7 +19,7 @@ static PARSED: LazyLock<Vec<(Oid, &'static str)>> = LazyLock::new(|| {
 
 /// Why an OID argument was refused; displayed as the one line the user sees.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OidArgError {
+pub(crate) enum OidArgError {
     /// Looks numeric but is not a valid OID.
     #[error("malformed OID `{text}`: {reason}")]
     Malformed {
@@ -70,7 +70,7 @@ fn columns_of(name: &str, oid: &Oid) -> Option<Vec<Oid>> {
 ///
 /// With `expand_tables`, a table or entry name (`ifTable`, `ifEntry`) becomes its columns, so a
 /// walk collects the entry subtree as one root per column and the rows line up by index.
-pub fn resolve(arg: &str, expand_tables: bool) -> Result<Vec<Oid>, OidArgError> {
+pub(crate) fn resolve(arg: &str, expand_tables: bool) -> Result<Vec<Oid>, OidArgError> {
     let text = arg.trim();
     if text.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return text
@@ -111,7 +111,7 @@ pub fn resolve(arg: &str, expand_tables: bool) -> Result<Vec<Oid>, OidArgError> 
 
 /// True when `arg` reads as an OID argument rather than a host: numeric dotted text that is an
 /// OID (so its first arc is 0, 1 or 2), a leading dot, or a known name.
-pub fn looks_like_oid(arg: &str) -> bool {
+pub(crate) fn looks_like_oid(arg: &str) -> bool {
     let arg = arg.trim();
     if arg.starts_with('.') || arg.parse::<Oid>().is_ok() {
         return true;
@@ -122,7 +122,7 @@ pub fn looks_like_oid(arg: &str) -> bool {
 
 /// The display name of an OID: the longest built-in name that is a prefix, then the rest of the
 /// arcs (`sysDescr.0`, `ifHCInOctets.2`); dotted when no name applies.
-pub fn display_name(arcs: &[u32]) -> String {
+pub(crate) fn display_name(arcs: &[u32]) -> String {
     for (oid, name) in PARSED.iter() {
         if arcs.starts_with(oid.as_slice()) {
             let mut s = (*name).to_owned();
@@ -139,7 +139,7 @@ pub fn display_name(arcs: &[u32]) -> String {
 
 /// The name of a table column's entry (`ifEntry` for `ifDescr`), when `oid` is a column of a
 /// named entry.
-pub fn entry_of(oid: &Oid) -> Option<&'static str> {
+pub(crate) fn entry_of(oid: &Oid) -> Option<&'static str> {
     let parent = oid.as_slice().get(..oid.len().checked_sub(1)?)?;
     PARSED
         .iter()

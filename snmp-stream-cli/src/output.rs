@@ -19,7 +19,7 @@ use crate::names::{display_name, entry_of};
 /// What `walk`, `get` and `run` write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum OutFormat {
+pub(crate) enum OutFormat {
     /// A wireline file: one frame (metadata + buffer) per response; `snmp-stream decode`
     /// reads it.
     Wire,
@@ -33,7 +33,7 @@ pub enum OutFormat {
 
 impl OutFormat {
     /// The format an output path implies: `.parquet`, `.csv`, `.txt`; anything else is wire.
-    pub fn from_path(path: &Path) -> OutFormat {
+    pub(crate) fn from_path(path: &Path) -> OutFormat {
         match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("parquet") => OutFormat::Parquet,
             Some(e) if e.eq_ignore_ascii_case("csv") => OutFormat::Csv,
@@ -43,7 +43,7 @@ impl OutFormat {
     }
 
     /// The file extension of this format.
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             OutFormat::Wire => "wire",
             OutFormat::Parquet => "parquet",
@@ -54,7 +54,9 @@ impl OutFormat {
 }
 
 /// The responses as the bytes of a wireline file, in order.
-pub fn wire_bytes<'a>(responses: impl IntoIterator<Item = &'a Response>) -> io::Result<Vec<u8>> {
+pub(crate) fn wire_bytes<'a>(
+    responses: impl IntoIterator<Item = &'a Response>,
+) -> io::Result<Vec<u8>> {
     let mut w = WirelineFileWriter::new(Vec::new())?;
     for r in responses {
         w.write_response(r)?;
@@ -64,14 +66,14 @@ pub fn wire_bytes<'a>(responses: impl IntoIterator<Item = &'a Response>) -> io::
 
 /// The responses decoded as the decode crate reads a wireline file: the long frame (with each
 /// response's host) and the errors frame.
-pub fn frames(responses: &[Response]) -> anyhow::Result<FileFrames> {
+pub(crate) fn frames(responses: &[Response]) -> anyhow::Result<FileFrames> {
     let bytes = wire_bytes(responses).context("encoding the responses")?;
     Ok(decode_file_bytes(&bytes)?)
 }
 
 /// Writes `responses` in `format` to `path`, or to `out` when `path` is `None` (the text
 /// formats only).
-pub fn write_responses(
+pub(crate) fn write_responses(
     responses: &[Response],
     format: OutFormat,
     path: Option<&Path>,
@@ -91,7 +93,11 @@ pub fn write_responses(
 
 /// Writes `responses` in `format` to the file at `path`, created or replaced; a file that
 /// cannot be written whole is removed, so that no truncated file looks like a result.
-pub fn write_file(responses: &[Response], format: OutFormat, path: &Path) -> anyhow::Result<()> {
+pub(crate) fn write_file(
+    responses: &[Response],
+    format: OutFormat,
+    path: &Path,
+) -> anyhow::Result<()> {
     let written = write_new_file(responses, format, path);
     if written.is_err() {
         _ = std::fs::remove_file(path);
@@ -147,14 +153,14 @@ fn write_text(
 }
 
 /// Varbinds in a response's buffer (0 if it cannot be read, which the collector never makes).
-pub fn record_count(r: &Response) -> usize {
+pub(crate) fn record_count(r: &Response) -> usize {
     r.buffer.read().map_or(0, |w| w.records().count())
 }
 
 /// One response as readable text: a `#` header line (host, kind, status, records, range), one
 /// `# error:` line per error, then the varbinds of each table entry as a table (one row per
 /// index, one column per walked column) and every other varbind as a `name type value` line.
-pub fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Result<()> {
+pub(crate) fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Result<()> {
     let buf = r.buffer.read().context("reading a collected buffer")?;
     let roots = r.request.oids();
     let kind = match r.request.kind() {
@@ -238,7 +244,7 @@ pub fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Result<()> 
 
 /// The varbinds of the given roots (column OIDs of one WALK) as a table: an `index` column,
 /// then one column per root named by its built-in name, one row per index in OID order.
-pub fn table(r: &Response, cols: &[usize]) -> anyhow::Result<TextTable> {
+pub(crate) fn table(r: &Response, cols: &[usize]) -> anyhow::Result<TextTable> {
     let buf = r.buffer.read().context("reading a collected buffer")?;
     let roots = r.request.oids();
     let mut header = vec!["index".to_owned()];
@@ -280,7 +286,7 @@ pub fn table(r: &Response, cols: &[usize]) -> anyhow::Result<TextTable> {
 
 /// A table of text cells, printed with aligned columns (numbers right-aligned).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextTable {
+pub(crate) struct TextTable {
     /// Column names.
     pub header: Vec<String>,
     /// Rows, each as long as the header.
@@ -289,7 +295,7 @@ pub struct TextTable {
 
 impl TextTable {
     /// An empty table with these column names.
-    pub fn new<const N: usize>(header: [&str; N]) -> TextTable {
+    pub(crate) fn new<const N: usize>(header: [&str; N]) -> TextTable {
         TextTable {
             header: header.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
@@ -297,7 +303,7 @@ impl TextTable {
     }
 
     /// Adds a row.
-    pub fn push(&mut self, row: Vec<String>) {
+    pub(crate) fn push(&mut self, row: Vec<String>) {
         self.rows.push(row);
     }
 
@@ -320,7 +326,7 @@ impl TextTable {
     }
 
     /// The table with only the named columns, in the order given; names it lacks are skipped.
-    pub fn select(&self, names: &[&str]) -> TextTable {
+    pub(crate) fn select(&self, names: &[&str]) -> TextTable {
         let idx: Vec<usize> = names
             .iter()
             .filter_map(|n| self.header.iter().position(|h| h == n))
@@ -334,7 +340,7 @@ impl TextTable {
 
     /// Prints the table: columns two spaces apart, numeric columns right-aligned, no trailing
     /// spaces.
-    pub fn write(&self, out: &mut impl Write) -> io::Result<()> {
+    pub(crate) fn write(&self, out: &mut impl Write) -> io::Result<()> {
         let n = self.header.len();
         let width = |i: usize| {
             self.rows
@@ -385,7 +391,7 @@ fn type_name(tag: u8) -> String {
 
 /// A value as one line of text: numbers in decimal, printable strings as they are (tabs and
 /// line breaks as spaces), other bytes as `0x` hex, OIDs dotted, the exceptions by name.
-pub fn value_text(v: &Value<'_>) -> String {
+pub(crate) fn value_text(v: &Value<'_>) -> String {
     match *v {
         Value::Integer(i) => i.to_string(),
         Value::Counter32(u) | Value::Gauge32(u) | Value::TimeTicks(u) | Value::Counter64(u) => {
@@ -415,7 +421,7 @@ pub fn value_text(v: &Value<'_>) -> String {
 
 /// Prints a frame as text: a header line (unless `skip_header`), then one line per row. With
 /// `csv`, comma-separated and quoted (RFC 4180); otherwise tab-separated.
-pub fn print_frame(
+pub(crate) fn print_frame(
     out: &mut impl Write,
     df: &DataFrame,
     skip_header: bool,

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// How often progress is logged when stderr is not a terminal.
-pub const LOG_EVERY: Duration = Duration::from_secs(10);
+pub(crate) const LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// Counters the progress display reads.
 #[derive(Debug, Default)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Hosts finished.
     pub done: AtomicU64,
     /// Hosts finished with some errors and some data.
@@ -41,7 +41,7 @@ impl Counts {
 
 /// The progress display: a bar on a terminal, a log line every [`LOG_EVERY`] otherwise,
 /// nothing when quiet.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     stop: Option<mpsc::Sender<()>>,
     ticker: Option<std::thread::JoinHandle<()>>,
@@ -49,7 +49,12 @@ pub struct Progress {
 
 impl Progress {
     /// Starts showing progress of a job of `hosts` hosts.
-    pub fn start(quiet: bool, hosts: usize, counts: Arc<Counts>, started: Instant) -> Progress {
+    pub(crate) fn start(
+        quiet: bool,
+        hosts: usize,
+        counts: Arc<Counts>,
+        started: Instant,
+    ) -> Progress {
         let none = Progress {
             bar: None,
             stop: None,
@@ -89,7 +94,7 @@ impl Progress {
     }
 
     /// Shows the counts now.
-    pub fn update(&self, counts: &Counts) {
+    pub(crate) fn update(&self, counts: &Counts) {
         if let Some(bar) = &self.bar {
             bar.set_position(counts.done.load(Relaxed));
             let varbinds = counts.varbinds.load(Relaxed);
@@ -104,7 +109,7 @@ impl Progress {
     }
 
     /// Stops showing progress (the bar is cleared).
-    pub fn finish(mut self) {
+    pub(crate) fn finish(mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

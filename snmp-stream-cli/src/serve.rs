@@ -14,7 +14,7 @@ use snmp_stream_sim::{Simulator, SimulatorConfig};
 
 /// Transport and protocol faults to show: `serve`'s flags.
 #[derive(Debug, Clone, Default, clap::Args)]
-pub struct FaultArgs {
+pub(crate) struct FaultArgs {
     /// Drop this fraction (0 to 1) of requests.
     #[arg(long, default_value_t = 0.0)]
     pub loss: f64,
@@ -62,7 +62,7 @@ pub struct FaultArgs {
 
 /// The simulator config for `data`: a directory (community = each recording's path under it,
 /// without `.snmprec`) or one `.snmprec` file (community = its name without `.snmprec`).
-pub fn data_config(data: &Path) -> anyhow::Result<SimulatorConfig> {
+pub(crate) fn data_config(data: &Path) -> anyhow::Result<SimulatorConfig> {
     let meta =
         std::fs::metadata(data).with_context(|| format!("cannot read {}", data.display()))?;
     if meta.is_dir() {
@@ -103,7 +103,7 @@ fn has_recordings(dir: &Path, depth: usize) -> anyhow::Result<bool> {
 }
 
 /// Runs `serve` until interrupted.
-pub fn run(
+pub(crate) fn run(
     data: &Path,
     listen: Vec<SocketAddr>,
     ports: usize,

@@ -149,7 +149,7 @@ pub(super) struct Marks {
 
 impl Marks {
     /// The marks of `faults` in `mib`.
-    pub fn new(mib: &Mib, faults: &Faults) -> Marks {
+    pub(crate) fn new(mib: &Mib, faults: &Faults) -> Marks {
         let at_or_after = |oid: &Option<Oid>| {
             oid.as_ref()
                 .map(|o| mib.lower_bound(o.as_slice()))
@@ -172,19 +172,19 @@ pub(super) struct Endless<'a>(&'a [u32]);
 
 impl<'a> Endless<'a> {
     /// The column `faults` ask for, if they do and its instances can be named.
-    pub fn of(faults: &'a Faults) -> Option<Self> {
+    pub(crate) fn of(faults: &'a Faults) -> Option<Self> {
         let prefix = faults.endless_column.as_ref()?.as_slice();
         (prefix.len() < MAX_SUB_IDS).then_some(Endless(prefix))
     }
 
     /// Its prefix `P`.
-    pub fn prefix(self) -> &'a [u32] {
+    pub(crate) fn prefix(self) -> &'a [u32] {
         self.0
     }
 
     /// GET of `name`: `Some(Some(n))` for `P.n`, `Some(None)` (noSuchInstance) for any other
     /// name at or under `P`, `None` for names the column does not hide.
-    pub fn get(self, name: &[u32]) -> Option<Option<u32>> {
+    pub(crate) fn get(self, name: &[u32]) -> Option<Option<u32>> {
         match name.strip_prefix(self.0)? {
             &[arc] => Some(Some(arc)),
             _ => Some(None),
@@ -195,7 +195,7 @@ impl<'a> Endless<'a> {
     /// MIB's own successor `mib_next`: for names at or under `P`, and where the walk reaches
     /// the column (from before it to at or after it, or to the end; or onto a hidden instance,
     /// which only a looping agent's jump back can land on).
-    pub fn successor(self, name: &[u32], mib_next: Option<&[u32]>) -> Option<u32> {
+    pub(crate) fn successor(self, name: &[u32], mib_next: Option<&[u32]>) -> Option<u32> {
         let p = self.0;
         let arc = match Place::of(p, name) {
             Place::In(arc) => arc,

@@ -23,5 +23,5 @@ mod plan;
 mod run;
 mod settings;
 
-pub use plan::load;
-pub use run::run;
+pub(crate) use plan::load;
+pub(crate) use run::run;

@@ -38,7 +38,7 @@ struct HostPlan<'a> {
 
 /// The checked job: every host × group request, built.
 #[derive(Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub(super) output: PathBuf,
     pub(super) format: JobFormat,
     pub(super) sessions: Option<u32>,
@@ -48,7 +48,7 @@ pub struct Plan {
 }
 
 /// Reads and checks a job file; every problem is one line naming the file and line.
-pub fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
+pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read job file {}", path.display()))?;
     let src = Source { path, text: &text };

@@ -77,7 +77,7 @@ fn file_stem(host: &Host) -> String {
 }
 
 /// Runs a checked job.
-pub fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
+pub(crate) fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     std::fs::create_dir_all(&plan.output)
         .with_context(|| format!("cannot create output directory {}", plan.output.display()))?;

@@ -19,10 +19,10 @@ pub use write::{PduHeader, encode_message, pdu_len, write_pdu};
 
 /// Universal tags used by SNMP.
 pub(crate) mod tag {
-    pub const INTEGER: u8 = 0x02;
-    pub const OCTET_STRING: u8 = 0x04;
-    pub const OBJECT_ID: u8 = 0x06;
-    pub const SEQUENCE: u8 = 0x30;
+    pub(crate) const INTEGER: u8 = 0x02;
+    pub(crate) const OCTET_STRING: u8 = 0x04;
+    pub(crate) const OBJECT_ID: u8 = 0x06;
+    pub(crate) const SEQUENCE: u8 = 0x30;
 }
 
 /// The PDU types of RFC 3416 §3 (context-specific, constructed tags).

@@ -14,7 +14,7 @@ use crate::request::{Request, RequestError};
 use crate::response::{CollectError, Quirks, TimedError};
 use crate::value::Value;
 
-/// The protocol state for one host. See the [module docs](self).
+/// The protocol state for one host. See the [module docs](crate::engine).
 #[derive(Debug)]
 pub struct Session {
     config: Config,

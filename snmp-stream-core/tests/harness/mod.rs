@@ -12,13 +12,13 @@ use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::{Community, Config, Host, Oid, Request, Response, Value};
 use snmp_stream_sim::{Faults, Mib, MibValue, Reply, Responder};
 
-pub fn oid(s: &str) -> Oid {
+pub(crate) fn oid(s: &str) -> Oid {
     s.parse().unwrap()
 }
 
 /// Transport misbehaviour between the session and the agent.
 #[derive(Debug, Clone, Default)]
-pub struct Knobs {
+pub(crate) struct Knobs {
     /// Probability (0..1) that a datagram in either direction is lost.
     pub loss: f64,
     /// Requests to drop by their order of transmission (0 = the first).
@@ -43,7 +43,7 @@ pub struct Knobs {
 }
 
 /// A session, an agent and the network between them, on a virtual clock.
-pub struct Pair {
+pub(crate) struct Pair {
     pub now: Instant,
     pub session: Session,
     pub agent: Responder,
@@ -57,7 +57,7 @@ pub struct Pair {
 }
 
 impl Pair {
-    pub fn new(mib: Mib, faults: Faults, config: Config, knobs: Knobs, seed: u64) -> Pair {
+    pub(crate) fn new(mib: Mib, faults: Faults, config: Config, knobs: Knobs, seed: u64) -> Pair {
         // The virtual clock's origin; from here on time only moves when the harness says so.
         #[allow(clippy::disallowed_methods)]
         let now = Instant::now();
@@ -93,7 +93,7 @@ impl Pair {
     }
 
     /// Runs until the session is idle; returns its responses and the virtual time taken.
-    pub fn run(&mut self) -> (Vec<Response>, Duration) {
+    pub(crate) fn run(&mut self) -> (Vec<Response>, Duration) {
         let mut responses = Vec::new();
         let mut buf = Vec::new();
         let mut out = Vec::new();
@@ -177,7 +177,7 @@ impl Pair {
 
 /// An ifTable-like MIB: columns 1 (INTEGER) and 2 (OCTET STRING) for interfaces 1..=n, and a
 /// sysDescr before and an ifXTable column after, so walks must stop at their subtree.
-pub fn if_table(n: u32) -> Mib {
+pub(crate) fn if_table(n: u32) -> Mib {
     let mut m = Mib::new();
     m.insert(
         oid("1.3.6.1.2.1.1.1.0"),
@@ -200,11 +200,11 @@ pub fn if_table(n: u32) -> Mib {
     m
 }
 
-pub fn host() -> Host {
+pub(crate) fn host() -> Host {
     "127.0.0.1:161".parse().unwrap()
 }
 
-pub fn walk(oids: &[&str]) -> Arc<Request> {
+pub(crate) fn walk(oids: &[&str]) -> Arc<Request> {
     Arc::new(
         Request::walk(
             host(),
@@ -217,7 +217,7 @@ pub fn walk(oids: &[&str]) -> Arc<Request> {
 }
 
 /// (root index, index, value) of every record, as owned strings for easy comparison.
-pub fn records(r: &Response) -> Vec<(usize, String, String)> {
+pub(crate) fn records(r: &Response) -> Vec<(usize, String, String)> {
     let read = Wireline::parse(r.buffer.as_words()).unwrap();
     read.records()
         .map(|rec| {
@@ -232,22 +232,22 @@ pub fn records(r: &Response) -> Vec<(usize, String, String)> {
         .collect()
 }
 
-pub fn config(f: impl FnOnce(ConfigOverrides) -> ConfigOverrides) -> Config {
+pub(crate) fn config(f: impl FnOnce(ConfigOverrides) -> ConfigOverrides) -> Config {
     f(ConfigOverrides::new()).build().unwrap()
 }
 
-pub fn one(mut rs: Vec<Response>) -> Response {
+pub(crate) fn one(mut rs: Vec<Response>) -> Response {
     assert_eq!(rs.len(), 1, "{rs:?}");
     rs.pop().unwrap()
 }
 
-pub fn expected_if_rows(n: u32) -> Vec<(usize, String, String)> {
+pub(crate) fn expected_if_rows(n: u32) -> Vec<(usize, String, String)> {
     let mut v: Vec<_> = (1..=n).map(|i| (0, i.to_string(), i.to_string())).collect();
     v.extend((1..=n).map(|i| (1, i.to_string(), format!("eth{i}"))));
     v
 }
 
-pub fn sorted(mut v: Vec<(usize, String, String)>) -> Vec<(usize, String, String)> {
+pub(crate) fn sorted(mut v: Vec<(usize, String, String)>) -> Vec<(usize, String, String)> {
     v.sort_by(|a, b| {
         (
             a.0,
