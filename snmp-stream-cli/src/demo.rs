@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -11,7 +12,7 @@ use snmp_stream_actors::SessionManager;
 use snmp_stream_core::{
     Community, Config, ConfigOverrides, Host, Request, RequestKind, Response, Status, Value,
 };
-use snmp_stream_sim::{Simulator, SimulatorConfig};
+use snmp_stream_sim::{Mib, Simulator, SimulatorConfig};
 
 use crate::Outcome;
 use crate::collect::resolve_oids;
@@ -21,10 +22,10 @@ use crate::output;
 /// The recording the demo walks, as a community (its path under the data directory).
 pub(crate) const COMMUNITY: &str = "recorded/linux-full-walk";
 
-/// The bundled recordings, found from the source tree the binary was built from.
-pub(crate) fn bundled_data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/snmpsim")
-}
+/// The recording the demo serves, built into the binary, so that `demo` runs from an
+/// installed binary anywhere (snmpsim's `recorded/linux-full-walk`, BSD-2-Clause, see
+/// `data/snmpsim/LICENSE.txt`).
+const RECORDING: &str = include_str!("../../data/snmpsim/recorded/linux-full-walk.snmprec");
 
 /// The interface table's columns, as printed.
 const COLUMNS: &[&str] = &[
@@ -41,18 +42,21 @@ const COLUMNS: &[&str] = &[
 /// Runs the demo: simulator, collection, `output` parquet, table on stdout.
 pub(crate) fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let data = data.unwrap_or_else(bundled_data);
-    if !data.is_dir() {
-        bail!(
-            "the bundled recordings are not at {} (run from a source checkout, or give --data DIR)",
-            data.display()
-        );
-    }
-    let sim = Simulator::start(SimulatorConfig::new().data_dir(&data))
-        .with_context(|| format!("starting the simulator on {}", data.display()))?;
-    if !sim.communities().iter().any(|c| c == COMMUNITY) {
-        bail!("{} has no {COMMUNITY}.snmprec recording", data.display());
-    }
+    let sim = match &data {
+        Some(data) => {
+            let sim = Simulator::start(SimulatorConfig::new().data_dir(data))
+                .with_context(|| format!("starting the simulator on {}", data.display()))?;
+            if !sim.communities().iter().any(|c| c == COMMUNITY) {
+                bail!("{} has no {COMMUNITY}.snmprec recording", data.display());
+            }
+            sim
+        }
+        None => {
+            let mib = Mib::from_snmprec(RECORDING).context("the built-in recording")?;
+            Simulator::start(SimulatorConfig::new().mib(COMMUNITY, Arc::new(mib)))
+                .context("starting the simulator")?
+        }
+    };
     let agent = sim.addrs()[0];
     let host = Host::ip(agent.ip(), agent.port());
     let community = Community::v2c(COMMUNITY);
@@ -118,19 +122,18 @@ pub(crate) fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::
         writeln!(out)?;
         output::table(ifs, &all)?.select(COLUMNS).write(&mut out)?;
     }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "walked system, ifTable and ifXTable of {COMMUNITY} at {agent}: {} varbinds in {} \
-         datagrams, {:.0} ms; wrote {} rows to {}",
-        stats.varbinds,
-        stats.transmits,
-        started.elapsed().as_secs_f64() * 1e3,
-        frames.records.height(),
-        output.display()
-    )?;
     out.flush()?;
+    // The summary, like every command's, on stderr: stdout is the data.
     if !quiet {
+        eprintln!(
+            "walked system, ifTable and ifXTable of {COMMUNITY} at {agent}: {} varbinds in {} \
+             datagrams, {:.0} ms; wrote {} rows to {}",
+            stats.varbinds,
+            stats.transmits,
+            started.elapsed().as_secs_f64() * 1e3,
+            frames.records.height(),
+            output.display()
+        );
         eprintln!("next: snmp-stream walk HOST -c COMMUNITY ifTable   (see snmp-stream --help)");
     }
     Ok(Outcome::of(

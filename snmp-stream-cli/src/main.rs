@@ -197,7 +197,8 @@ enum Command {
         /// Address to listen on (repeatable); default 127.0.0.1 on a free port.
         #[arg(long)]
         listen: Vec<SocketAddr>,
-        /// Also listen on this many free loopback ports (many simulated devices).
+        /// Listen on this many free loopback ports, one simulated device each (besides any
+        /// --listen address; with neither, one free port).
         #[arg(long, default_value_t = 0)]
         ports: usize,
         #[command(flatten)]
@@ -207,7 +208,8 @@ enum Command {
     /// interfaces: no setup, no network.
     #[command(after_help = DEMO_HELP)]
     Demo {
-        /// Directory of the recordings [default: the source tree's data/snmpsim].
+        /// Serve recorded/linux-full-walk.snmprec from this directory of recordings instead of
+        /// the copy built into the binary.
         #[arg(long, value_name = "DIR")]
         data: Option<PathBuf>,
         /// Where to write the parquet file.

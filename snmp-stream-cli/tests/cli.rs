@@ -474,9 +474,12 @@ fn a_job_with_dead_hosts_reports_them_and_exits_1() {
     // Each dead host takes two 0.5 s attempts; run one after another, 20 hosts would take at
     // least 20 × 0.5 s.
     assert!(took < Duration::from_secs(10), "took {took:?}");
+    // The summary is on stderr; stdout carries no data for a job.
+    assert!(out.is_empty(), "{out}");
     assert!(
-        out.starts_with("20 hosts: 18 ok, 0 partial, 2 failed; "),
-        "{out}"
+        err.lines()
+            .any(|l| l.starts_with("20 hosts: 18 ok, 0 partial, 2 failed; ")),
+        "{err}"
     );
     for d in &dead_addrs {
         assert!(
@@ -539,7 +542,7 @@ fn a_wire_job_writes_a_wireline_file_per_host() {
     .unwrap();
     let (code, out, err) = run(&["run", job.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("wrote 2 wire files and report.csv"), "{out}");
+    assert!(err.contains("wrote 2 wire files and report.csv"), "{err}");
     let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
     for addr in sim.addrs() {
         let stem = addr.to_string().replace(':', "_");
@@ -588,13 +591,33 @@ fn a_host_whose_file_cannot_be_written_fails_and_is_not_counted() {
     let (code, out, err) = run(&["run", job.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        out.starts_with("1 host: 0 ok, 0 partial, 1 failed; 1 varbind in "),
-        "{out}"
+        err.lines()
+            .any(|l| l.starts_with("1 host: 0 ok, 0 partial, 1 failed; 1 varbind in ")),
+        "{err}"
     );
-    assert!(out.contains("wrote 0 wire files and report.csv"), "{out}");
+    assert!(err.contains("wrote 0 wire files and report.csv"), "{err}");
     let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
     assert!(report.contains(&format!("{addr},failed,1,")), "{report}");
     assert!(report.contains("output: "), "{report}");
+}
+
+#[test]
+fn demo_runs_anywhere_from_the_recording_built_in() {
+    // An empty directory, far from the source tree: the recording is in the binary.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .arg("demo")
+        .current_dir(dir.path())
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("eth0"));
+    let df = snmp_stream_decode::read_parquet(dir.path().join("demo.parquet")).unwrap();
+    assert_eq!(df.height(), 110);
 }
 
 #[test]
@@ -644,11 +667,12 @@ fn demo_writes_parquet_and_prints_the_interface_table() {
         lines[header + 2].split_whitespace().nth(1) == Some("eth0"),
         "{out}"
     );
-    let summary = lines.last().unwrap();
-    assert!(
-        summary.starts_with("walked system, ifTable and ifXTable"),
-        "{summary}"
-    );
+    // The summary goes to stderr, the data to stdout.
+    assert!(!out.contains("walked system"), "{out}");
+    let summary = err
+        .lines()
+        .find(|l| l.starts_with("walked system, ifTable and ifXTable"))
+        .unwrap_or_else(|| panic!("a summary on stderr: {err}"));
     let df = snmp_stream_decode::read_parquet(&pq).unwrap();
     assert!(
         summary.contains(&format!("wrote {} rows", df.height())),

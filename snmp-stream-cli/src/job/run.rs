@@ -1,7 +1,6 @@
 //! Running a checked job: the collection, one data file per host, report.csv and the summary.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -206,24 +205,23 @@ pub(crate) fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
             );
         }
     }
-    let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{} host{}: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbind{} in {:.2} s ({:.0} varbinds/s)",
-        plan.hosts.len(),
-        if plan.hosts.len() == 1 { "" } else { "s" },
-        if varbinds == 1 { "" } else { "s" },
-        elapsed.as_secs_f64(),
-        varbinds as f64 / elapsed.as_secs_f64().max(1e-3)
-    )?;
-    writeln!(
-        out,
-        "wrote {files} {} file{} and report.csv to {}",
-        plan.format.extension(),
-        if files == 1 { "" } else { "s" },
-        plan.output.display()
-    )?;
-    out.flush()?;
+    // The summary, like every command's, on stderr (the data is in the files).
+    if !quiet {
+        eprintln!(
+            "{} host{}: {ok} ok, {partial} partial, {failed} failed; {varbinds} varbind{} in {:.2} s ({:.0} varbinds/s)",
+            plan.hosts.len(),
+            if plan.hosts.len() == 1 { "" } else { "s" },
+            if varbinds == 1 { "" } else { "s" },
+            elapsed.as_secs_f64(),
+            varbinds as f64 / elapsed.as_secs_f64().max(1e-3)
+        );
+        eprintln!(
+            "wrote {files} {} file{} and report.csv to {}",
+            plan.format.extension(),
+            if files == 1 { "" } else { "s" },
+            plan.output.display()
+        );
+    }
     Ok(Outcome::of(ok == plan.hosts.len()))
 }
 

@@ -22,8 +22,8 @@
 //!   noSuchName for it. A short response is never taken as the end; varbinds after a head has
 //!   ended in the same response are dropped.
 //! - **GET**: up to M OIDs per PDU, each OID once; noSuchObject / noSuchInstance are recorded
-//!   as data; a v1 noSuchName records the named OID as noSuchObject and re-asks for the
-//!   others. Reply varbinds are matched to the OIDs they name, in any order; an OID a reply
+//!   as data (v2c); a v1 noSuchName is an `Agent` error on the OID it names, as v1 means it,
+//!   and the others are asked again, so the records keep the request's order. Reply varbinds are matched to the OIDs they name, in any order; an OID a reply
 //!   left out is asked again alone, once, then named in a `MissingFromReply` error.
 //! - **Bad values**: a varbind whose value does not decode is left out and named
 //!   (`MalformedValue`, with its byte offset; the first 16 per partition, all counted); the walk

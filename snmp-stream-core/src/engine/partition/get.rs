@@ -7,7 +7,7 @@ use super::{Partition, Work, malformed_value, out_of_range};
 use crate::ber::{Message, VarBindError, error_status};
 use crate::oid::Oid;
 use crate::response::{CollectError, TimedError};
-use crate::value::{BerOid, Value};
+use crate::value::BerOid;
 
 impl Partition {
     /// Applies a GET reply: each varbind goes to the requested OID it names, wherever it sits
@@ -35,15 +35,8 @@ impl Partition {
             .filter(|&i| i < oids.len());
         if status != error_status::NO_ERROR {
             match blamed {
-                Some(bad) if status == error_status::NO_SUCH_NAME => {
-                    // v1: the named OID does not exist. Record it as noSuchObject.
-                    if let Some(idx) = oids[bad].suffix(&self.request.oids()[roots[bad]]) {
-                        let idx = idx.to_vec();
-                        let _ = self
-                            .writer
-                            .push_record(ts, roots[bad], &idx, &Value::NoSuchObject);
-                    }
-                }
+                // v1's noSuchName included (RFC 1157 §4.1.2: the named OID does not exist): an
+                // error on that OID, as v1 says it, not v2c's noSuchObject data.
                 Some(bad) => self.errors.push(TimedError {
                     timestamp: ts,
                     error: CollectError::Agent {
