@@ -98,8 +98,8 @@ pub(crate) struct CollectArgs {
     /// each arrives (arrival order); the other formats are written at the end, by host.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Output format [default: from the -o extension (.parquet, .csv, .txt, else wire);
-    /// table on stdout].
+    /// Output format: table, long, csv (text), parquet or wire (files, with -o) [default: from
+    /// the -o extension (.parquet, .csv, .txt, else wire); table on stdout].
     #[arg(long, value_enum)]
     pub format: Option<OutFormat>,
 }
@@ -366,11 +366,8 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
         (None, Some(p)) => OutFormat::from_path(p),
         (None, None) => OutFormat::Table,
     };
-    if matches!(format, OutFormat::Wire | OutFormat::Parquet) && a.output.is_none() {
-        bail!(
-            "--format {} writes a file: give -o PATH",
-            format.extension()
-        );
+    if format.is_file() && a.output.is_none() {
+        bail!("--format {format} writes a file: give -o PATH");
     }
     let community = Community::new(a.community.as_bytes(), a.snmp_version);
 

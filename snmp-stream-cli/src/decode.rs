@@ -5,24 +5,12 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use clap::ValueEnum;
 use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::wireline::file::frames;
 use snmp_stream_decode::{decode_file, files_to_parquet, table_frame};
 
 use crate::Outcome;
-use crate::output::print_frame;
-
-/// What `decode` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// One row per record.
-    Long,
-    /// One row per index, one column per root OID.
-    Table,
-    /// The long frame as CSV.
-    Csv,
-}
+use crate::output::{OutFormat, print_frame};
 
 /// Runs `decode`. A file that ends inside a frame (a collection cut short, a copy still being
 /// written) is decoded up to its last complete frame, named on stderr, and makes the outcome
@@ -30,12 +18,24 @@ pub(crate) enum Format {
 pub(crate) fn run(
     files: &[PathBuf],
     output: Option<PathBuf>,
-    format: Format,
+    format: Option<OutFormat>,
 ) -> anyhow::Result<Outcome> {
-    if let Some(out) = output {
-        if format != Format::Long {
-            bail!("-o writes the long frame as parquet; --format {format:?} prints to stdout");
+    // -o writes parquet; without it the text formats print to stdout.
+    let format = match (format, &output) {
+        (Some(OutFormat::Wire), _) => {
+            bail!(
+                "decode reads wireline files; --format wire does not apply (give long, table, csv or parquet)"
+            )
         }
+        (Some(OutFormat::Parquet), None) => bail!("--format parquet writes a file: give -o PATH"),
+        (Some(f), Some(_)) if f != OutFormat::Parquet => {
+            bail!("-o writes the long frame as parquet; --format {f} prints to stdout")
+        }
+        (Some(f), _) => f,
+        (None, Some(_)) => OutFormat::Parquet,
+        (None, None) => OutFormat::Long,
+    };
+    if let Some(out) = output {
         let (rows, truncated) = files_to_parquet(files, &out)?;
         for (path, t) in &truncated {
             report_truncated(path, t);
@@ -54,11 +54,10 @@ pub(crate) fn run(
             whole = false;
         }
         match format {
-            Format::Long => print_frame(&mut out, &decoded.records, false, false)?,
-            Format::Csv => {
+            OutFormat::Csv => {
                 print_frame(&mut out, &decoded.records, !first, true)?;
             }
-            Format::Table => {
+            OutFormat::Table => {
                 // One table per frame: a WALK's columns reassembled by index.
                 let bytes =
                     std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -78,8 +77,10 @@ pub(crate) fn run(
                     print_frame(&mut out, &table_frame(&buf)?, false, false)?;
                 }
             }
+            // Long (Parquet and Wire were handled above).
+            _ => print_frame(&mut out, &decoded.records, false, false)?,
         }
-        if decoded.errors.height() > 0 && format != Format::Csv {
+        if decoded.errors.height() > 0 && format != OutFormat::Csv {
             writeln!(out, "# errors")?;
             print_frame(&mut out, &decoded.errors, false, false)?;
         }

@@ -179,10 +179,11 @@ enum Command {
         /// Write parquet to this file instead of text to stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// What to print: `long` (one row per record), `table` (one row per index, one column
-        /// per root OID, of each frame), `csv` (the long frame as CSV).
-        #[arg(long, value_enum, default_value_t = decode::Format::Long)]
-        format: decode::Format,
+        /// What to write: `long` (one row per record), `table` (one row per index, one column
+        /// per root OID, of each frame), `csv` (the long frame as CSV) to stdout, or `parquet`
+        /// with -o [default: long; parquet with -o].
+        #[arg(long, value_enum)]
+        format: Option<output::OutFormat>,
     },
     /// Serve .snmprec recordings as SNMP agents on UDP (the built-in simulated device).
     ///

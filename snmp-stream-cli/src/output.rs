@@ -2,7 +2,7 @@
 //! printed to a terminal.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
@@ -16,22 +16,39 @@ use snmp_stream_decode::{FileFrames, decode_file_bytes, write_parquet};
 
 use crate::names::{display_name, entry_of};
 
-/// What `walk`, `get` and `run` write.
+/// The one set of `--format` values, the same names for `walk`, `get`, `decode` and (the file
+/// formats) `run`; each command takes those that make sense for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum OutFormat {
-    /// A wireline file: one frame (metadata + buffer) per response; `snmp-stream decode`
-    /// reads it.
-    Wire,
-    /// Parquet of the long frame (one row per varbind).
-    Parquet,
-    /// Readable text: scalars as `name type value` lines, table columns as tables.
+    /// Readable text: scalars as `name type value` lines, table columns as tables (one row
+    /// per index, one column per root OID).
     Table,
+    /// The long frame as text: one row per varbind.
+    Long,
     /// The long frame as CSV.
     Csv,
+    /// Parquet of the long frame (one row per varbind); a file (-o).
+    Parquet,
+    /// A wireline file: one frame (metadata + buffer) per response, which `snmp-stream
+    /// decode` reads; a file (-o).
+    Wire,
+}
+
+impl fmt::Display for OutFormat {
+    /// The name as `--format` takes it (`table`, `long`, …).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.to_possible_value().expect("no format is skipped");
+        f.write_str(value.get_name())
+    }
 }
 
 impl OutFormat {
+    /// True for the formats that need a file (-o).
+    pub(crate) fn is_file(self) -> bool {
+        matches!(self, OutFormat::Parquet | OutFormat::Wire)
+    }
+
     /// The format an output path implies: `.parquet`, `.csv`, `.txt`; anything else is wire.
     pub(crate) fn from_path(path: &Path) -> OutFormat {
         match path.extension().and_then(|e| e.to_str()) {
@@ -47,7 +64,7 @@ impl OutFormat {
         match self {
             OutFormat::Wire => "wire",
             OutFormat::Parquet => "parquet",
-            OutFormat::Table => "txt",
+            OutFormat::Table | OutFormat::Long => "txt",
             OutFormat::Csv => "csv",
         }
     }
@@ -82,12 +99,11 @@ pub(crate) fn write_responses(
     match (format, path) {
         (_, Some(p)) => write_file(responses, format, p),
         (OutFormat::Wire | OutFormat::Parquet, None) => {
-            bail!(
-                "--format {} writes a file: give -o PATH",
-                format.extension()
-            )
+            bail!("--format {format} writes a file: give -o PATH")
         }
-        (OutFormat::Table | OutFormat::Csv, None) => write_text(responses, format, out),
+        (OutFormat::Table | OutFormat::Long | OutFormat::Csv, None) => {
+            write_text(responses, format, out)
+        }
     }
 }
 
@@ -126,7 +142,7 @@ fn write_new_file(responses: &[Response], format: OutFormat, path: &Path) -> any
             write_parquet(&mut frames(responses)?.records, path)?;
             Ok(())
         }
-        OutFormat::Table | OutFormat::Csv => {
+        OutFormat::Table | OutFormat::Long | OutFormat::Csv => {
             let mut file = create()?;
             write_text(responses, format, &mut file)?;
             file.flush().with_context(writing)
@@ -141,6 +157,8 @@ fn write_text(
 ) -> anyhow::Result<()> {
     if format == OutFormat::Csv {
         print_frame(out, &frames(responses)?.records, false, true)?;
+    } else if format == OutFormat::Long {
+        print_frame(out, &frames(responses)?.records, false, false)?;
     } else {
         for (i, r) in responses.iter().enumerate() {
             if i > 0 {

@@ -602,6 +602,41 @@ fn a_host_whose_file_cannot_be_written_fails_and_is_not_counted() {
 }
 
 #[test]
+fn every_command_takes_the_same_format_names_and_names_them_as_typed() {
+    // `decode` used to print the enum's name (`Table`) in its error.
+    let e = bad(&["decode", "--format", "table", "-o", "x.parquet", GOLDEN]);
+    assert!(e.contains("--format table prints to stdout"), "{e}");
+    let e = bad(&["decode", "--format", "wire", GOLDEN]);
+    assert!(e.contains("--format wire does not apply"), "{e}");
+    let e = bad(&[
+        "walk",
+        "127.0.0.1",
+        "-c",
+        "x",
+        "ifDescr",
+        "--format",
+        "parquet",
+    ]);
+    assert!(
+        e.contains("--format parquet writes a file: give -o PATH"),
+        "{e}"
+    );
+    // `long` prints the long frame, in walk as in decode.
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&["walk", &host, "-c", COMMUNITY, IF_DESCR, "--format", "long"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0].split('\t').collect::<Vec<_>>(),
+        snmp_stream_decode::LONG_COLUMNS
+    );
+    assert_eq!(lines.len(), 1 + 2, "a header and ifDescr's two rows");
+    let (_, decoded, _) = run(&["decode", "--format", "long", GOLDEN]);
+    assert_eq!(decoded.lines().next(), Some(lines[0]));
+}
+
+#[test]
 fn demo_runs_anywhere_from_the_recording_built_in() {
     // An empty directory, far from the source tree: the recording is in the binary.
     let dir = tempfile::tempdir().unwrap();
