@@ -511,7 +511,7 @@ pub(crate) fn quirks_by_host(responses: &[Response]) -> Vec<(Host, Quirks)> {
 
 /// The stderr line naming a host's quirks: `snmp-stream: HOST quirks: repeated OIDs
 /// dropped: 2; ...`.
-pub(crate) fn quirks_line(host: &Host, quirks: &Quirks) -> String {
+pub(crate) fn quirks_line(host: &impl std::fmt::Display, quirks: &Quirks) -> String {
     format!("snmp-stream: {host} quirks: {quirks}")
 }
 

@@ -835,3 +835,48 @@ fn serve_refuses_a_missing_recording() {
         "{e}"
     );
 }
+
+#[test]
+fn a_job_collects_one_address_under_two_communities() {
+    // Cisco's per-VLAN bridge tables: one agent, one community per VLAN, each its own data.
+    let mib = |descr: &str| {
+        std::sync::Arc::new(
+            snmp_stream_sim::Mib::from_snmprec(&format!("1.3.6.1.2.1.2.2.1.2.1|4|{descr}\n"))
+                .unwrap(),
+        )
+    };
+    let sim = Simulator::start(
+        SimulatorConfig::new()
+            .mib("public@10", mib("vlan10"))
+            .mib("public@20", mib("vlan20")),
+    )
+    .unwrap();
+    let addr = sim.addrs()[0];
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "output = \"out\"\nformat = \"wire\"\n\
+             hosts = [{{ host = \"{addr}\", community = \"public@10\" }},\n  \
+             {{ host = \"{addr}\", community = \"public@20\" }}]\n\
+             [[group]]\nname = \"bridge\"\noids = [\"ifDescr\"]\n"
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = run(&["run", job.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
+    let rows: Vec<&str> = report.lines().skip(1).collect();
+    assert!(rows[0].starts_with(&format!("{addr}#1,ok,1,")), "{report}");
+    assert!(rows[1].starts_with(&format!("{addr}#2,ok,1,")), "{report}");
+    let stem = addr.to_string().replace(':', "_");
+    for (n, descr) in [(1, "vlan10"), (2, "vlan20")] {
+        let bytes = std::fs::read(dir.path().join(format!("out/{stem}_{n}.wire"))).unwrap();
+        let frame = frames(&bytes).next().unwrap().unwrap();
+        let words = frame.words().unwrap();
+        let w = Wireline::parse(&words).unwrap();
+        let value = w.records().next().unwrap().unwrap().value().unwrap();
+        assert_eq!(value, Value::OctetString(descr.as_bytes()), "entry {n}");
+    }
+}

@@ -14,9 +14,13 @@
 //!
 //! `OUTPUT/HOST_PORT.parquet` (or `.wire`) for each host that returned data, holding every
 //! group's responses (`req_id` is the group name), and `OUTPUT/report.csv`: one row per host
-//! with `host,status,varbinds,errors,message,quirks` — status `ok`, `partial` (some data, some
-//! errors) or `failed` (no data) — each error as `group: message`, and the agent bugs
+//! entry with `host,status,varbinds,errors,message,quirks` — status `ok`, `partial` (some data,
+//! some errors) or `failed` (no data) — each error as `group: message`, and the agent bugs
 //! tolerated and replies dropped (`repeated OIDs dropped: 2; ...`, or `none`).
+//!
+//! One address may be given more than once with other communities (Cisco's per-VLAN
+//! `community@vlan` bridge tables); its entries are then named `HOST:PORT#1`, `#2`, … in the
+//! report and the file names (a community is a secret and names nothing).
 
 mod file;
 mod plan;

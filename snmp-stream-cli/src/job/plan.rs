@@ -6,7 +6,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
-use snmp_stream_core::{Community, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind};
+use snmp_stream_core::{
+    Community, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Version,
+};
 
 use super::file::{HostEntry, HostTable, JobFile, JobFormat, Kind};
 use super::settings::{Effective, Source};
@@ -42,9 +44,27 @@ pub(crate) struct Plan {
     pub(super) output: PathBuf,
     pub(super) format: JobFormat,
     pub(super) sessions: Option<u32>,
-    pub(super) hosts: Vec<Host>,
+    /// The job's hosts, in order; one address may be given more than once with other
+    /// communities (Cisco's per-VLAN `community@vlan` bridge tables).
+    pub(super) hosts: Vec<Target>,
     pub(super) groups: Vec<String>,
-    pub(super) requests: Vec<Request>,
+    /// Every host × group request, with the index of its host in `hosts`.
+    pub(super) requests: Vec<(usize, Request)>,
+}
+
+/// One `hosts` entry of a job: an address, and how the report and file names call it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Target {
+    pub(super) host: Host,
+    /// `name:port`, or `name:port#N` for the N-th entry of an address given more than once
+    /// (a community is a secret: it never names a file).
+    pub(super) label: String,
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
 }
 
 /// Reads and checks a job file; every problem is one line naming the file and line.
@@ -173,20 +193,11 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
             path.display()
         );
     }
-    let mut seen: HashMap<&Host, &str> = HashMap::new();
-    for h in &hosts {
-        if let Some(first) = seen.insert(&h.host, &h.origin) {
-            bail!(
-                "{}: host {} is given twice (first at {first})",
-                h.origin,
-                h.host
-            );
-        }
-    }
-
-    // Requests: one per host and group.
+    // Requests: one per host and group. The same address may come again with another
+    // community, but the same request twice is a mistake.
     let mut requests = Vec::with_capacity(hosts.len() * groups.len());
-    for h in &hosts {
+    let mut seen: HashMap<(Host, Vec<u8>, Version, String), &str> = HashMap::new();
+    for (target, h) in hosts.iter().enumerate() {
         for g in &groups {
             let mut s = match h.table {
                 Some(t) => g.settings.with(t.settings(), &src)?,
@@ -206,9 +217,44 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
             .config(s.overrides)
             .build()
             .map_err(|e| src.err(g.span.clone(), format_args!("group `{}`: {e}", g.name)))?;
-            requests.push(r);
+            let key = (
+                h.host.clone(),
+                r.community().name().to_vec(),
+                r.community().version(),
+                g.name.clone(),
+            );
+            if let Some(first) = seen.insert(key, &h.origin) {
+                bail!(
+                    "{}: host {} is given twice with the same community (first at {first}); \
+                     give it once, or with another community",
+                    h.origin,
+                    h.host
+                );
+            }
+            requests.push((target, r));
         }
     }
+    // An address given more than once is named by its place among its entries.
+    let mut entries: HashMap<&Host, usize> = HashMap::new();
+    for h in &hosts {
+        *entries.entry(&h.host).or_default() += 1;
+    }
+    let mut nth: HashMap<&Host, usize> = HashMap::new();
+    let targets: Vec<Target> = hosts
+        .iter()
+        .map(|h| {
+            let n = nth.entry(&h.host).or_default();
+            *n += 1;
+            let label = match entries[&h.host] {
+                1 => h.host.to_string(),
+                _ => format!("{}#{n}", h.host),
+            };
+            Target {
+                host: h.host.clone(),
+                label,
+            }
+        })
+        .collect();
     // The collector's own config must accept the sessions value.
     let sessions = match job.sessions {
         Some(n) => {
@@ -226,7 +272,7 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
         }),
         format: job.format.unwrap_or(JobFormat::Parquet),
         sessions,
-        hosts: hosts.into_iter().map(|h| h.host).collect(),
+        hosts: targets,
         groups: groups.into_iter().map(|g| g.name).collect(),
         requests,
     })
@@ -305,13 +351,13 @@ oids = ["sysDescr.0"]
         assert_eq!(plan.hosts.len(), 2);
         assert_eq!(plan.groups, ["ifs", "group2"]);
         assert_eq!(plan.requests.len(), 4);
-        let r = &plan.requests[0];
+        let r = &plan.requests[0].1;
         assert_eq!(r.oids().len(), 23);
         assert_eq!(r.req_id(), b"ifs");
         assert_eq!(r.config().timeout, Some(Duration::from_millis(500)));
         assert_eq!(r.config().retries, Some(1));
         // The host's own settings beat the job's.
-        let r = &plan.requests[3];
+        let r = &plan.requests[3].1;
         assert_eq!(r.kind(), RequestKind::Get);
         assert_eq!(r.community().name(), b"other");
         assert_eq!(r.config().timeout, Some(Duration::from_secs(2)));
@@ -327,11 +373,11 @@ oids = ["sysDescr.0"]
              [[group]]\noids = [\"ifTable\"]\n",
         )
         .unwrap();
-        let c = plan.requests[0].config();
+        let c = plan.requests[0].1.config();
         assert_eq!(c.non_increasing, Some(NonIncreasingPolicy::Permissive));
         assert_eq!(c.max_rows_per_root, Some(500));
         assert_eq!(c.accept_other_source, Some(true));
-        let c = plan.requests[1].config();
+        let c = plan.requests[1].1.config();
         assert_eq!(c.non_increasing, Some(NonIncreasingPolicy::Strict));
         assert_eq!(c.max_rows_per_root, Some(7));
         let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nnon_increasing = \"lax\"\n");
@@ -343,6 +389,31 @@ oids = ["sysDescr.0"]
         assert!(
             e.contains("job.toml line 2: `max_rows` must be at least 1"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn one_address_may_come_again_with_another_community() {
+        // Cisco's per-VLAN bridge tables: one switch, a community per VLAN.
+        let plan = load_str(
+            "hosts = [\"sw:161\", { host = \"sw\", community = \"public@10\" }, \"r2\"]\n\
+             [[group]]\noids = [\"ifTable\"]\n",
+        )
+        .unwrap();
+        let labels: Vec<&str> = plan.hosts.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["sw:161#1", "sw:161#2", "r2:161"]);
+        let communities: Vec<(usize, &[u8])> = plan
+            .requests
+            .iter()
+            .map(|(t, r)| (*t, r.community().name()))
+            .collect();
+        assert_eq!(
+            communities,
+            [
+                (0, &b"public"[..]),
+                (1, &b"public@10"[..]),
+                (2, &b"public"[..])
+            ]
         );
     }
 
@@ -412,7 +483,7 @@ oids = ["sysDescr.0"]
         let e = err("hosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\nranges = [\"9:1\"]\n");
         assert!(e.contains("line 4: bad range `9:1`"), "{e}");
         let e = err("hosts = [\"h\", \"h:161\"]\n[[group]]\noids = [\"ifTable\"]\n");
-        assert!(e.contains("given twice"), "{e}");
+        assert!(e.contains("given twice with the same community"), "{e}");
         let e = err("hosts = [\"h\"]\n");
         assert!(e.contains("no [[group]]"), "{e}");
         let e = err(
@@ -444,8 +515,8 @@ oids = ["sysDescr.0"]
         .unwrap();
         let plan = load(&path, None).unwrap();
         assert_eq!(plan.hosts.len(), 2);
-        assert_eq!(plan.requests[1].community().name(), b"secret");
-        assert_eq!(plan.requests[0].community().name(), b"public");
+        assert_eq!(plan.requests[1].1.community().name(), b"secret");
+        assert_eq!(plan.requests[0].1.community().name(), b"public");
 
         std::fs::write(dir.path().join("hosts.txt"), "10.0.0.1\nbad!host\n").unwrap();
         let e = format!("{:#}", load(&path, None).unwrap_err());
@@ -459,10 +530,10 @@ oids = ["sysDescr.0"]
         assert_eq!(plan.hosts.len(), 3);
         assert_eq!(plan.groups, ["system", "interfaces", "routes"]);
         assert_eq!(plan.requests.len(), 9);
-        let odd = &plan.requests[6];
+        let odd = &plan.requests[6].1;
         assert_eq!(odd.community().version(), Version::V1);
         assert_eq!(odd.req_id(), b"system");
         assert_eq!(odd.config().timeout, Some(Duration::from_secs(5)));
-        assert_eq!(plan.requests[2].partitions().len(), 2);
+        assert_eq!(plan.requests[2].1.partitions().len(), 2);
     }
 }

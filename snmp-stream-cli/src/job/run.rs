@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use anyhow::Context;
 use snmp_stream_actors::SessionManager;
-use snmp_stream_core::{Config, ConfigOverrides, Host, Quirks, Response, Status};
+use snmp_stream_core::{Config, ConfigOverrides, Quirks, Request, Response, Status};
 
 use super::file::JobFormat;
-use super::plan::Plan;
+use super::plan::{Plan, Target};
 use crate::Outcome;
 use crate::collect::quirks_line;
 use crate::output::{self, cell, record_count};
@@ -60,10 +60,10 @@ struct HostReport {
     wrote_file: bool,
 }
 
-/// A file name for a host's data: its `name:port` with anything but letters, digits, `.` and
-/// `-` replaced by `_`.
-fn file_stem(host: &Host) -> String {
-    host.to_string()
+/// A file name for a host's data: its `name:port` (`name:port#N` for an address given more
+/// than once) with anything but letters, digits, `.` and `-` replaced by `_`.
+fn file_stem(host: &Target) -> String {
+    host.label
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
@@ -86,23 +86,27 @@ pub(crate) fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     }
     let config: Config = config.build()?;
 
-    let index: HashMap<Host, usize> = plan
-        .hosts
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.clone(), i))
-        .collect();
+    // A response finds its host's entry by what its request was: address, community,
+    // version and group (the plan made that unique).
+    let key = |r: &Request| {
+        (
+            r.host().clone(),
+            r.community().name().to_vec(),
+            r.community().version(),
+            r.req_id().to_vec(),
+        )
+    };
+    let mut index = HashMap::new();
     let mut expected = vec![0usize; plan.hosts.len()];
-    for r in &plan.requests {
-        if let Some(&i) = index.get(r.host()) {
-            expected[i] += r.partitions().len();
-        }
+    for (i, r) in &plan.requests {
+        index.insert(key(r), *i);
+        expected[*i] += r.partitions().len();
     }
 
     let mut manager = SessionManager::builder(config)
         .start()
         .context("starting the collector")?;
-    for r in plan.requests {
+    for (_, r) in plan.requests {
         manager.add_request(r)?;
     }
     tracing::info!(
@@ -121,7 +125,7 @@ pub(crate) fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
     let result = (|| -> anyhow::Result<()> {
         while let Some(batch) = manager.run() {
             for r in batch {
-                let Some(&i) = index.get(r.request.host()) else {
+                let Some(&i) = index.get(&key(&r.request)) else {
                     continue;
                 };
                 let n = record_count(&r);
@@ -228,7 +232,7 @@ pub(crate) fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
 /// Writes a finished host's data file (when it returned any varbinds) and returns its report;
 /// `varbinds` are its responses' records.
 fn finish_host(
-    host: &Host,
+    host: &Target,
     responses: &[Response],
     varbinds: usize,
     dir: &Path,
@@ -272,7 +276,11 @@ fn finish_host(
 
 /// `report.csv`: `host,status,varbinds,errors,message,quirks`, one row per host in job
 /// order; `quirks` names the agent bugs tolerated and replies dropped (`none`).
-fn write_report(path: &Path, hosts: &[Host], reports: &[Option<HostReport>]) -> anyhow::Result<()> {
+fn write_report(
+    path: &Path,
+    hosts: &[Target],
+    reports: &[Option<HostReport>],
+) -> anyhow::Result<()> {
     let mut s = String::from("host,status,varbinds,errors,message,quirks\n");
     for (h, r) in hosts.iter().zip(reports) {
         let line = match r {
@@ -296,16 +304,21 @@ fn write_report(path: &Path, hosts: &[Host], reports: &[Option<HostReport>]) -> 
     }
     std::fs::write(path, s).with_context(|| format!("writing {}", path.display()))
 }
+
 #[cfg(test)]
 mod tests {
+    use snmp_stream_core::Host;
+
     use super::*;
 
     #[test]
     fn host_file_names_are_safe() {
-        assert_eq!(file_stem(&Host::parse("[::1]:161").unwrap()), "___1__161");
-        assert_eq!(
-            file_stem(&Host::parse("sw-1.example:1161").unwrap()),
-            "sw-1.example_1161"
-        );
+        let target = |label: &str| Target {
+            host: Host::parse("h").unwrap(),
+            label: label.to_string(),
+        };
+        assert_eq!(file_stem(&target("[::1]:161")), "___1__161");
+        assert_eq!(file_stem(&target("sw-1.example:1161")), "sw-1.example_1161");
+        assert_eq!(file_stem(&target("sw-1:161#2")), "sw-1_161_2");
     }
 }
