@@ -256,6 +256,12 @@ pub struct Submitter {
 }
 
 impl Submitter {
+    /// The collector's counters, as [`SessionManager::stats`] reads them: from any thread,
+    /// while the manager is busy in [`run`](SessionManager::run) (a progress display).
+    pub fn stats(&self) -> CollectorStats {
+        self.shared.counters.snapshot()
+    }
+
     /// Queues a request, waiting for room in the queue first.
     pub async fn submit(&self, request: impl Into<Arc<Request>>) -> Result<(), CollectorError> {
         let request = request.into();

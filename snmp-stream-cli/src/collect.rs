@@ -21,6 +21,7 @@ use snmp_stream_core::{
 use crate::Outcome;
 use crate::names;
 use crate::output::{self, OutFormat};
+use crate::progress::Live;
 
 /// The arguments `walk` and `get` share.
 #[derive(Debug, Args)]
@@ -400,16 +401,29 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
     let mut manager = SessionManager::builder(config)
         .start()
         .context("starting the collector")?;
+    let expected: usize = requests.iter().map(|r| r.partitions().len()).sum();
     for r in requests {
         manager.add_request(r)?;
     }
+    let progress = Live::start(quiet, hosts.len(), expected as u64, manager.submitter());
     if let Some((file, path)) = wire_file {
-        return stream_wire(manager, file, path, hosts.len(), quiet);
+        let outcome = stream_wire(&mut manager, file, path, quiet);
+        progress.finish();
+        let records = manager.stats().varbinds;
+        let (outcome, quirks) = outcome?;
+        if !quiet {
+            for (host, q) in &quirks {
+                eprintln!("{}", quirks_line(host, q));
+            }
+            report_written(records, hosts.len(), path);
+        }
+        return Ok(outcome);
     }
     let mut responses: Vec<Response> = Vec::new();
     while let Some(batch) = manager.run() {
         responses.extend(batch);
     }
+    progress.finish();
     // The collector counts the records its writers wrote: every record of every response.
     let records = manager.stats().varbinds;
     drop(manager);
@@ -442,12 +456,11 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
 /// host and range, so readers need no order; the other formats sort by host first); a file
 /// cut short by a kill is still readable up to its last whole frame.
 fn stream_wire(
-    mut manager: SessionManager,
+    manager: &mut SessionManager,
     file: File,
     path: &Path,
-    hosts: usize,
     quiet: bool,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<(Outcome, Vec<(Host, Quirks)>)> {
     let writing = || format!("writing {}", path.display());
     let mut w = WirelineFileWriter::new(io::BufWriter::new(file)).with_context(writing)?;
     let mut complete = true;
@@ -465,16 +478,7 @@ fn stream_wire(
         }
     }
     w.into_inner().with_context(writing)?;
-    // The collector counts the records its writers wrote: every record of every frame.
-    let records = manager.stats().varbinds;
-    drop(manager);
-    if !quiet {
-        for (host, q) in &quirks {
-            eprintln!("{}", quirks_line(host, q));
-        }
-        report_written(records, hosts, path);
-    }
-    Ok(Outcome::of(complete))
+    Ok((Outcome::of(complete), quirks))
 }
 
 /// The stderr line saying what was written where.

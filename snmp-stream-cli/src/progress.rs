@@ -1,5 +1,6 @@
 //! Progress of a job: a bar (indicatif) when stderr is a terminal, a plain line every
-//! [`LOG_EVERY`] otherwise, nothing when quiet.
+//! [`LOG_EVERY`] otherwise, nothing when quiet; and of a walk or get: a live line on a
+//! terminal only ([`Live`]).
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use snmp_stream_actors::Submitter;
 
 /// How often progress is logged when stderr is not a terminal.
 pub(crate) const LOG_EVERY: Duration = Duration::from_secs(10);
@@ -116,6 +118,81 @@ impl Progress {
         drop(self.stop.take());
         if let Some(t) = self.ticker.take() {
             let _ = t.join();
+        }
+    }
+}
+
+/// A walk's or get's progress on a terminal: responses done of those expected, varbinds,
+/// rate and elapsed time, read live from the collector's counters (a lone walk of a big table
+/// finishes one response at the very end, so the counts come from the datagrams). Nothing when
+/// quiet or when stderr is not a terminal: a script's stderr gets only the summary.
+pub(crate) struct Live {
+    bar: Option<ProgressBar>,
+    stop: Option<mpsc::Sender<()>>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Live {
+    /// Starts showing the collection of `responses` responses from `hosts` hosts.
+    pub(crate) fn start(quiet: bool, hosts: usize, responses: u64, collector: Submitter) -> Live {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Live {
+                bar: None,
+                stop: None,
+                ticker: None,
+            };
+        }
+        let bar = ProgressBar::new(responses);
+        let template = if hosts > 1 {
+            "{elapsed_precise} [{bar:30}] {pos}/{len} responses  {msg}"
+        } else {
+            "{elapsed_precise} {msg}"
+        };
+        let style = ProgressStyle::with_template(template)
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let (tx, rx) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        let ticker = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || {
+                let started = Instant::now();
+                loop {
+                    let stats = collector.stats();
+                    let secs = started.elapsed().as_secs_f64().max(1e-3);
+                    shown.set_position(stats.responses);
+                    shown.set_message(format!(
+                        "{} host{}: {} varbinds, {:.0}/s, {} retries",
+                        hosts,
+                        if hosts == 1 { "" } else { "s" },
+                        stats.varbinds,
+                        stats.varbinds as f64 / secs,
+                        stats.retries
+                    ));
+                    match rx.recv_timeout(Duration::from_millis(200)) {
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        _ => break,
+                    }
+                }
+            })
+            .ok();
+        Live {
+            bar: Some(bar),
+            stop: Some(tx),
+            ticker,
+        }
+    }
+
+    /// Stops showing progress (the line is cleared).
+    pub(crate) fn finish(mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
         }
     }
 }

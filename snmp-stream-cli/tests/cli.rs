@@ -880,3 +880,56 @@ fn a_job_collects_one_address_under_two_communities() {
         assert_eq!(value, Value::OctetString(descr.as_bytes()), "entry {n}");
     }
 }
+
+#[test]
+fn walk_shows_live_progress_on_a_terminal_and_none_otherwise() {
+    // `script` (util-linux, in every Debian) runs the walk on a pseudo-terminal.
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set and `script` cannot be run"
+        );
+        eprintln!("skipping: `script` (util-linux) cannot be run");
+        return;
+    }
+    // 10 ms per reply: the ~390 replies of the whole recording take about 4 s.
+    let sim = Simulator::start(
+        SimulatorConfig::new()
+            .data_dir(DATA)
+            .delay(Duration::from_millis(10)),
+    )
+    .unwrap();
+    let host = sim.addrs()[0].to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("all.csv");
+    let walk = format!(
+        "{BIN} walk {host} -c {COMMUNITY} 1.3.6 --format csv -o {}",
+        csv.display()
+    );
+    let tty = Command::new("script")
+        .args(["-qec", &walk, "/dev/null"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&tty.stdout);
+    assert!(tty.status.success(), "{shown}");
+    let live = shown
+        .split(['\r', '\n'])
+        .filter(|l| l.contains("1 host: ") && l.contains(" varbinds, "))
+        .count();
+    assert!(live > 2, "a live line on the terminal: {shown}");
+    // Not a terminal: only the summary.
+    let (code, _, err) = run(&[
+        "walk",
+        &host,
+        "-c",
+        COMMUNITY,
+        "system",
+        "--format",
+        "csv",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("wrote "), "{err}");
+}
