@@ -264,3 +264,53 @@ fn a_get_oid_asked_twice_is_asked_and_recorded_once() {
     let stats = sim.stats();
     assert_eq!(stats.requests, 1, "{stats:?}");
 }
+
+#[test]
+fn a_get_of_several_pdus_keeps_the_answers_before_the_host_went_silent() {
+    // 25 OIDs, 10 per PDU: the first PDU is answered, then the device goes silent.
+    let sim = start(SimulatorConfig::new().silent_after(1));
+    let oids: Vec<Oid> = (1..=25)
+        .map(|i| oid(&format!("1.3.6.1.2.1.25.2.3.1.3.{i}")))
+        .collect();
+    let (r, _) = collect(quick(), get(&sim, oids));
+    assert_eq!(r.status, Status::Partial, "{:?}", r.errors);
+    assert_eq!(records(&r), 10);
+    assert_eq!(errors(&r), [CollectError::Timeout { attempts: 2 }]);
+}
+
+#[test]
+fn concurrent_ranges_of_a_silent_host_each_keep_their_records() {
+    // hrDeviceType in two ranges, walked at once (two PDUs in flight) two varbinds per
+    // GETBULK: each range's first reply comes, then the device goes silent.
+    let sim = start(SimulatorConfig::new().silent_after(2));
+    let request = Request::walk(
+        host(sim.addrs()[0]),
+        Community::v2c("public"),
+        vec![oid("1.3.6.1.2.1.25.3.2.1.2")],
+    )
+    .ranges(vec![
+        "768:1280".parse().unwrap(),
+        "1537:3072".parse().unwrap(),
+    ])
+    .build()
+    .unwrap();
+    let config = ConfigOverrides::new()
+        .retries(1)
+        .timeout(Duration::from_millis(300))
+        .max_in_flight_per_host(2)
+        .max_repetitions(2)
+        .build()
+        .unwrap();
+    let mut manager = SessionManager::new(config).unwrap();
+    manager.add_request(request).unwrap();
+    let mut all = Vec::new();
+    while let Some(batch) = manager.run() {
+        all.extend(batch);
+    }
+    assert_eq!(all.len(), 2);
+    for r in &all {
+        assert_eq!(r.status, Status::Partial, "{:?}: {:?}", r.range, r.errors);
+        assert_eq!(records(r), 2, "{:?}", r.range);
+        assert_eq!(errors(r), [CollectError::Timeout { attempts: 2 }]);
+    }
+}
