@@ -22,6 +22,9 @@ use crate::Outcome;
 use crate::names;
 use crate::output::{self, OutFormat};
 use crate::progress::Live;
+use crate::report::{
+    add_quirks, quirks_by_host, quirks_line, report_problem, report_problems, report_written,
+};
 
 /// The arguments `walk` and `get` share.
 #[derive(Debug, Args)]
@@ -479,68 +482,6 @@ fn stream_wire(
     }
     w.into_inner().with_context(writing)?;
     Ok((Outcome::of(complete), quirks))
-}
-
-/// The stderr line saying what was written where.
-fn report_written(records: u64, hosts: usize, path: &Path) {
-    let noun = if hosts == 1 { "host" } else { "hosts" };
-    eprintln!(
-        "wrote {records} varbind{} from {hosts} {noun} to {}",
-        if records == 1 { "" } else { "s" },
-        path.display()
-    );
-}
-
-/// Adds a response's quirks to its host's, hosts in the order they first appear; hosts
-/// without any are left out.
-fn add_quirks(by_host: &mut Vec<(Host, Quirks)>, r: &Response) {
-    if r.quirks.is_empty() {
-        return;
-    }
-    match by_host.iter_mut().find(|(h, _)| h == r.request.host()) {
-        Some((_, q)) => q.add(&r.quirks),
-        None => by_host.push((r.request.host().clone(), r.quirks)),
-    }
-}
-
-/// Each host's agent quirks over its responses, hosts in response order; hosts without any
-/// are left out.
-pub(crate) fn quirks_by_host(responses: &[Response]) -> Vec<(Host, Quirks)> {
-    let mut by_host = Vec::new();
-    for r in responses {
-        add_quirks(&mut by_host, r);
-    }
-    by_host
-}
-
-/// The stderr line naming a host's quirks: `snmp-stream: HOST quirks: repeated OIDs
-/// dropped: 2; ...`.
-pub(crate) fn quirks_line(host: &impl std::fmt::Display, quirks: &Quirks) -> String {
-    format!("snmp-stream: {host} quirks: {quirks}")
-}
-
-/// One stderr line per response that is not complete: host, status, first error.
-fn report_problems(responses: &[Response]) {
-    for r in responses.iter().filter(|r| r.status != Status::Complete) {
-        report_problem(r);
-    }
-}
-
-/// One stderr line for a response that is not complete: host, status, first error.
-fn report_problem(r: &Response) {
-    let first = r
-        .errors
-        .first()
-        .map_or_else(String::new, |e| format!(": {}", e.error));
-    let more = match r.errors.len() {
-        0 | 1 => String::new(),
-        n => format!(" (and {} more errors)", n - 1),
-    };
-    eprintln!(
-        "snmp-stream: {} {}{first}{more}",
-        r.request.host(),
-        r.status
-    );
 }
 
 #[cfg(test)]

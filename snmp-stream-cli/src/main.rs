@@ -30,6 +30,7 @@ mod job;
 mod names;
 mod output;
 mod progress;
+mod report;
 mod serve;
 
 const AFTER_HELP: &str = "\

@@ -13,9 +13,9 @@ use snmp_stream_core::{Config, ConfigOverrides, Quirks, Request, Response, Statu
 use super::file::JobFormat;
 use super::plan::{Plan, Target};
 use crate::Outcome;
-use crate::collect::quirks_line;
 use crate::output::{self, cell, record_count};
 use crate::progress::{Counts, Progress};
+use crate::report::quirks_line;
 
 /// Failed hosts listed on stderr at the end; the rest are in the report.
 const LIST_FAILED: usize = 10;
