@@ -162,6 +162,20 @@ macro_rules! layered {
     };
 }
 
+/// The builder methods of [`ConfigOverrides`]: `name(v)` sets the override to `v` (wrapped once
+/// more, `=> Some`, for settings whose value is itself optional).
+macro_rules! setters {
+    ($($(#[$doc:meta])* $f:ident: $t:ty $(=> $wrap:ident)?;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $f(mut self, v: $t) -> Self {
+                self.$f = Some($($wrap)?(v));
+                self
+            }
+        )*
+    };
+}
+
 impl Default for Config {
     /// The original's defaults: 3 retries, 3 s timeout, 10 varbinds per PDU, 10 sessions.
     fn default() -> Self {
@@ -344,60 +358,29 @@ impl ConfigOverrides {
         layered!(upper over lower, ConfigOverrides)
     }
 
-    /// Sets `retries`.
-    pub fn retries(mut self, v: u32) -> Self {
-        self.retries = Some(v);
-        self
-    }
-    /// Sets `timeout`.
-    pub fn timeout(mut self, v: Duration) -> Self {
-        self.timeout = Some(v);
-        self
-    }
-    /// Sets `max_response_var_binds_per_pdu`.
-    pub fn max_response_var_binds_per_pdu(mut self, v: u32) -> Self {
-        self.max_response_var_binds_per_pdu = Some(v);
-        self
-    }
-    /// Sets `max_async_sessions`.
-    pub fn max_async_sessions(mut self, v: u32) -> Self {
-        self.max_async_sessions = Some(v);
-        self
-    }
-    /// Sets an explicit GETBULK max-repetitions.
-    pub fn max_repetitions(mut self, v: u32) -> Self {
-        self.max_repetitions = Some(Some(v));
-        self
-    }
-    /// Sets a whole-host deadline.
-    pub fn host_deadline(mut self, v: Duration) -> Self {
-        self.host_deadline = Some(Some(v));
-        self
-    }
-    /// Sets the retry backoff.
-    pub fn backoff(mut self, v: Backoff) -> Self {
-        self.backoff = Some(v);
-        self
-    }
-    /// Sets the non-increasing OID policy.
-    pub fn non_increasing(mut self, v: NonIncreasingPolicy) -> Self {
-        self.non_increasing = Some(v);
-        self
-    }
-    /// Sets the per-host in-flight limit (on a request: that request's own budget).
-    pub fn max_in_flight_per_host(mut self, v: u32) -> Self {
-        self.max_in_flight_per_host = Some(v);
-        self
-    }
-    /// Sets the cap on varbinds per root OID of a walk.
-    pub fn max_rows_per_root(mut self, v: u64) -> Self {
-        self.max_rows_per_root = Some(v);
-        self
-    }
-    /// Accepts (or not) replies from another address of the host.
-    pub fn accept_other_source(mut self, v: bool) -> Self {
-        self.accept_other_source = Some(v);
-        self
+    setters! {
+        /// Sets `retries`.
+        retries: u32;
+        /// Sets `timeout`.
+        timeout: Duration;
+        /// Sets `max_response_var_binds_per_pdu`.
+        max_response_var_binds_per_pdu: u32;
+        /// Sets `max_async_sessions`.
+        max_async_sessions: u32;
+        /// Sets an explicit GETBULK max-repetitions.
+        max_repetitions: u32 => Some;
+        /// Sets a whole-host deadline.
+        host_deadline: Duration => Some;
+        /// Sets the retry backoff.
+        backoff: Backoff;
+        /// Sets the non-increasing OID policy.
+        non_increasing: NonIncreasingPolicy;
+        /// Sets the per-host in-flight limit (on a request: that request's own budget).
+        max_in_flight_per_host: u32;
+        /// Sets the cap on varbinds per root OID of a walk.
+        max_rows_per_root: u64;
+        /// Accepts (or not) replies from another address of the host.
+        accept_other_source: bool;
     }
 }
 
