@@ -96,7 +96,7 @@ impl HostActor {
         output: Output,
         supervisor: Addr<Supervisor>,
     ) -> HostActor {
-        let transport = Transport::current(&output.shared().counters);
+        let transport = Transport::current(&output.shared().counters, &output.shared().bind);
         let span = tracing::debug_span!("host", %peer);
         let now = Instant::now();
         let config_accepts = config.accept_other_source();

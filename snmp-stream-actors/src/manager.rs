@@ -6,6 +6,7 @@
 //! inside any tokio runtime alike.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
@@ -48,6 +49,7 @@ pub struct ManagerBuilder {
     arbiters: usize,
     max_buffered_bytes: usize,
     queue_capacity: usize,
+    bind: Vec<IpAddr>,
 }
 
 impl ManagerBuilder {
@@ -62,6 +64,16 @@ impl ManagerBuilder {
     /// the caller consumes more slowly than the network delivers.
     pub fn max_buffered_bytes(mut self, bytes: usize) -> Self {
         self.max_buffered_bytes = bytes.max(1);
+        self
+    }
+
+    /// Sends from this local address (the source address agents see, for agents that allow
+    /// only some managers; net-snmp's `clientaddr`). One per address family; a host of a
+    /// family with no bind address is reached from the unspecified address. A host the
+    /// address cannot reach fails with a send error.
+    pub fn bind(mut self, addr: IpAddr) -> Self {
+        self.bind.retain(|a| a.is_ipv4() != addr.is_ipv4());
+        self.bind.push(addr);
         self
     }
 
@@ -108,12 +120,13 @@ impl SessionManager {
             config,
             arbiters: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_buffered_bytes: 256 << 20,
+            bind: Vec::new(),
             queue_capacity: 10_000,
         }
     }
 
     fn start(b: ManagerBuilder) -> Result<SessionManager, CollectorError> {
-        let shared = Arc::new(Shared::new(b.max_buffered_bytes));
+        let shared = Arc::new(Shared::new(b.max_buffered_bytes, b.bind.clone()));
         let (tx, rx) = unbounded_channel();
         let output = Output::new(tx, shared.clone());
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();

@@ -3,6 +3,7 @@
 //!
 //! [`SessionManager`]: crate::SessionManager
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 use std::sync::atomic::{AtomicBool, AtomicUsize};
@@ -25,16 +26,19 @@ pub(crate) struct Shared {
     /// Set by the supervisor when it paused for the caller to take responses; the caller
     /// clears it and wakes the supervisor.
     pub paused: AtomicBool,
+    /// Local addresses the shared sockets bind to, per family (none: the unspecified one).
+    pub bind: Vec<IpAddr>,
 }
 
 impl Shared {
-    pub(crate) fn new(max_buffered_bytes: usize) -> Shared {
+    pub(crate) fn new(max_buffered_bytes: usize, bind: Vec<IpAddr>) -> Shared {
         Shared {
             counters: Arc::new(Counters::default()),
             buffered_bytes: AtomicUsize::new(0),
             max_buffered_bytes,
             outstanding: AtomicUsize::new(0),
             paused: AtomicBool::new(false),
+            bind,
         }
     }
 

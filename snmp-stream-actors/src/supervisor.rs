@@ -292,7 +292,7 @@ mod tests {
         // A host that never answers keeps its actor busy for the whole test.
         let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let peer = silent.local_addr().unwrap();
-        let shared = Arc::new(Shared::new(usize::MAX));
+        let shared = Arc::new(Shared::new(usize::MAX, Vec::new()));
         System::new().block_on(async {
             let (tx, _rx) = unbounded_channel();
             let config = Config::builder()

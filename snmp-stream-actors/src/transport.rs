@@ -50,11 +50,13 @@ pub(crate) struct Transport {
     /// ids on its own, so two actors may hold the same one: such an id routes nothing.
     by_request_id: RefCell<HashMap<i32, Vec<Addr<HostActor>>>>,
     counters: Arc<Counters>,
+    /// Local addresses to bind to, per family (the unspecified one where none is given).
+    bind: Vec<IpAddr>,
 }
 
 impl Transport {
     /// This thread's transport, created on first use. Call it on an arbiter thread.
-    pub(crate) fn current(counters: &Arc<Counters>) -> Rc<Transport> {
+    pub(crate) fn current(counters: &Arc<Counters>, bind: &[IpAddr]) -> Rc<Transport> {
         TRANSPORT.with(|t| {
             t.borrow_mut()
                 .get_or_insert_with(|| {
@@ -64,6 +66,7 @@ impl Transport {
                         routes: RefCell::new(HashMap::new()),
                         by_request_id: RefCell::new(HashMap::new()),
                         counters: counters.clone(),
+                        bind: bind.to_vec(),
                     })
                 })
                 .clone()
@@ -72,10 +75,16 @@ impl Transport {
 
     /// The socket to reach `peer` from, bound (and its receive loop started) on first use.
     pub(crate) fn socket_for(self: &Rc<Self>, peer: SocketAddr) -> io::Result<Rc<UdpSocket>> {
-        let (slot, any) = match peer {
+        let (slot, unspecified) = match peer {
             SocketAddr::V4(_) => (&self.v4, IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             SocketAddr::V6(_) => (&self.v6, IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
         };
+        let any = self
+            .bind
+            .iter()
+            .copied()
+            .find(|a| a.is_ipv4() == unspecified.is_ipv4())
+            .unwrap_or(unspecified);
         if let Some(s) = slot.borrow().as_ref() {
             return Ok(s.clone());
         }

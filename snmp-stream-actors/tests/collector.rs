@@ -445,3 +445,27 @@ fn ipv6_hosts_share_an_ipv6_socket() {
     assert!(responses.iter().all(|r| r.status == Status::Complete));
     assert_eq!(manager.stats().dropped(), 0);
 }
+
+#[test]
+fn requests_leave_from_the_bound_address() {
+    // A bare socket as the agent: it sees where the collector's datagrams come from.
+    let agent = UdpSocket::bind("127.0.0.1:0").unwrap();
+    agent
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let addr = agent.local_addr().unwrap();
+    let from: std::net::IpAddr = "127.0.0.2".parse().unwrap();
+    let mut manager =
+        SessionManager::builder(config(|c| c.retries(0).timeout(Duration::from_millis(200))))
+            .bind(from)
+            .start()
+            .unwrap();
+    manager
+        .add_request(walk_public(addr, "1.3.6.1.2.1.1"))
+        .unwrap();
+    let mut buf = [0u8; 1500];
+    let (_, source) = agent.recv_from(&mut buf).unwrap();
+    assert_eq!(source.ip(), from);
+    let responses = run_all(&mut manager);
+    assert_eq!(responses[0].status, Status::Failed, "nobody answered");
+}

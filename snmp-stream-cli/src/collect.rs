@@ -95,6 +95,10 @@ pub(crate) struct CollectArgs {
     /// version and community (agents that answer from another interface); each is counted.
     #[arg(long)]
     pub accept_other_source: bool,
+    /// Send from this local address (the source address agents see; one per address family,
+    /// repeatable), as net-snmp's clientaddr.
+    #[arg(long, value_name = "IP")]
+    pub bind: Vec<std::net::IpAddr>,
     /// Request-id to record with the data (any text), for reassembly downstream.
     #[arg(long, value_name = "TEXT")]
     pub req_id: Option<String>,
@@ -401,9 +405,11 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
         )),
         _ => None,
     };
-    let mut manager = SessionManager::builder(config)
-        .start()
-        .context("starting the collector")?;
+    let mut builder = SessionManager::builder(config);
+    for ip in &a.bind {
+        builder = builder.bind(*ip);
+    }
+    let mut manager = builder.start().context("starting the collector")?;
     let expected: usize = requests.iter().map(|r| r.partitions().len()).sum();
     for r in requests {
         manager.add_request(r)?;

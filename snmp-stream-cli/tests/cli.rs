@@ -933,3 +933,36 @@ fn walk_shows_live_progress_on_a_terminal_and_none_otherwise() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("wrote "), "{err}");
 }
+
+#[test]
+fn walk_sends_from_the_bind_address() {
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&[
+        "walk",
+        &host,
+        "-c",
+        COMMUNITY,
+        "system",
+        "--bind",
+        "127.0.0.2",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().count() > 5, "{out}");
+    // An address this machine does not have: the host fails with the send error, named.
+    let (code, _, err) = run(&[
+        "walk",
+        &host,
+        "-c",
+        COMMUNITY,
+        "system",
+        "--bind",
+        "192.0.2.1",
+        "-t",
+        "0.2",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("send failed"), "{err}");
+}
