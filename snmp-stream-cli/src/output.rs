@@ -9,6 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
+use snmp_stream_core::wireline::WirelineWriter;
 use snmp_stream_core::wireline::file::WirelineFileWriter;
 use snmp_stream_core::{Oid, RequestKind, Response, Tag, Value};
 use snmp_stream_decode::polars::prelude::{AnyValue, DataFrame};
@@ -102,7 +103,7 @@ pub(crate) fn write_responses(
             bail!("--format {format} writes a file: give -o PATH")
         }
         (OutFormat::Table | OutFormat::Long | OutFormat::Csv, None) => {
-            write_text(responses, format, out)
+            write_text(&in_oid_orders(responses)?, format, out)
         }
     }
 }
@@ -114,6 +115,14 @@ pub(crate) fn write_file(
     format: OutFormat,
     path: &Path,
 ) -> anyhow::Result<()> {
+    let sorted;
+    let responses = match format {
+        OutFormat::Wire => responses,
+        _ => {
+            sorted = in_oid_orders(responses)?;
+            &sorted[..]
+        }
+    };
     let written = write_new_file(responses, format, path);
     if written.is_err() {
         _ = std::fs::remove_file(path);
@@ -168,6 +177,42 @@ fn write_text(
         }
     }
     Ok(out.flush()?)
+}
+
+/// The response with its records in OID order (root, then index; roots of a walk never nest,
+/// so this is the order of the whole OIDs). A walk of several roots gets its columns
+/// interleaved, a few rows of each per GETBULK; text and parquet list each host's records in
+/// OID order instead. A wireline file keeps the buffer as the collector made it.
+fn in_oid_order(r: &Response) -> anyhow::Result<Response> {
+    let read = r.buffer.read().context("reading a response buffer")?;
+    let mut rows = Vec::new();
+    for rec in read.records() {
+        let rec = rec.context("reading a response buffer")?;
+        let index: Vec<u32> = rec
+            .index()
+            .iter()
+            .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
+            .collect();
+        rows.push((rec.root_index(), index, rec));
+    }
+    let roots = r.request.oids();
+    let root_of = |i: usize| roots.get(i).map(|o| o.as_slice()).unwrap_or_default();
+    rows.sort_by(|a, b| root_of(a.0).cmp(root_of(b.0)).then_with(|| a.1.cmp(&b.1)));
+    let mut w = WirelineWriter::new(r.request.req_id(), roots);
+    for (root, index, rec) in rows {
+        let value = rec.value().context("reading a response buffer")?;
+        w.push_record(rec.timestamp_nanos(), root, &index, &value)
+            .context("rewriting a response buffer")?;
+    }
+    Ok(Response {
+        buffer: w.finish(),
+        ..r.clone()
+    })
+}
+
+/// Each response with its records in OID order ([`in_oid_order`]).
+fn in_oid_orders(responses: &[Response]) -> anyhow::Result<Vec<Response>> {
+    responses.iter().map(in_oid_order).collect()
 }
 
 /// Varbinds in a response's buffer (0 if it cannot be read, which the collector never makes).

@@ -966,3 +966,37 @@ fn walk_sends_from_the_bind_address() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("send failed"), "{err}");
 }
+
+#[test]
+fn a_walk_of_several_roots_prints_in_oid_order() {
+    // One GETBULK carries both columns interleaved (ifIndex.1, ifDescr.1, ifIndex.2, …); the
+    // output lists the host's records in OID order.
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&[
+        "walk", &host, "-c", COMMUNITY, "ifDescr", "ifIndex", "--format", "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let header: Vec<&str> = out.lines().next().unwrap().split(',').collect();
+    let (root, index) = (
+        header.iter().position(|c| *c == "root_oid").unwrap(),
+        header.iter().position(|c| *c == "index").unwrap(),
+    );
+    let rows: Vec<(String, String)> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[root].to_string(), cells[index].to_string())
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("1.3.6.1.2.1.2.2.1.1".to_string(), "1".to_string()),
+            ("1.3.6.1.2.1.2.2.1.1".to_string(), "2".to_string()),
+            ("1.3.6.1.2.1.2.2.1.2".to_string(), "1".to_string()),
+            ("1.3.6.1.2.1.2.2.1.2".to_string(), "2".to_string()),
+        ]
+    );
+}
