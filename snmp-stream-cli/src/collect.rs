@@ -20,7 +20,7 @@ use snmp_stream_core::{
 
 use crate::Outcome;
 use crate::names;
-use crate::output::{self, OutFormat};
+use crate::output::{self, OutFormat, Render};
 use crate::progress::Live;
 use crate::report::{
     add_quirks, quirks_by_host, quirks_line, report_problem, report_problems, report_written,
@@ -95,6 +95,10 @@ pub(crate) struct CollectArgs {
     /// version and community (agents that answer from another interface); each is counted.
     #[arg(long)]
     pub accept_other_source: bool,
+    /// net-snmp's output options for the readable formats: `-On` prints OIDs as numbers,
+    /// `-Ox` every OCTET STRING in hex. Repeatable.
+    #[arg(short = 'O', value_name = "OPTS")]
+    pub output_options: Vec<String>,
     /// Send from this local address (the source address agents see; one per address family,
     /// repeatable), as net-snmp's clientaddr.
     #[arg(long, value_name = "IP")]
@@ -369,6 +373,7 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
     let oids = resolve_oids(oid_args.iter().map(String::as_str), kind)?;
     let ranges = parse_ranges(a.ranges.iter().map(String::as_str))?;
     let config = config(&a)?;
+    let render = Render::parse(&a.output_options)?;
     let format = match (a.format, &a.output) {
         (Some(f), _) => f,
         (None, Some(p)) => OutFormat::from_path(p),
@@ -450,7 +455,7 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    output::write_responses(&responses, format, a.output.as_deref(), &mut out)?;
+    output::write_responses(&responses, format, render, a.output.as_deref(), &mut out)?;
     out.flush()?;
     if let (Some(p), false) = (&a.output, quiet) {
         report_written(records, hosts.len(), p);

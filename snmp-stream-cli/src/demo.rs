@@ -120,7 +120,9 @@ pub(crate) fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::
     {
         let all: Vec<usize> = (0..ifs.request.oids().len()).collect();
         writeln!(out)?;
-        output::table(ifs, &all)?.select(COLUMNS).write(&mut out)?;
+        output::table(ifs, &all, output::Render::default())?
+            .select(COLUMNS)
+            .write(&mut out)?;
     }
     out.flush()?;
     // The summary, like every command's, on stderr: stdout is the data.

@@ -17,6 +17,50 @@ use snmp_stream_decode::{FileFrames, decode_file_bytes, write_parquet};
 
 use crate::names::{display_name, entry_of};
 
+/// How names and values print in the readable formats: net-snmp's `-O` output options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Render {
+    /// `-On`: OIDs as numbers, not names.
+    pub(crate) numeric: bool,
+    /// `-Ox`: every OCTET STRING in hex, printable or not.
+    pub(crate) hex: bool,
+}
+
+impl Render {
+    /// Parses `-O` arguments as net-snmp reads them: letters, `n` and `x` here.
+    pub(crate) fn parse(args: &[String]) -> anyhow::Result<Render> {
+        let mut r = Render::default();
+        for c in args.iter().flat_map(|a| a.chars()) {
+            match c {
+                'n' => r.numeric = true,
+                'x' => r.hex = true,
+                other => bail!("unsupported output option -O{other} (supported: -On, -Ox)"),
+            }
+        }
+        Ok(r)
+    }
+
+    /// An OID (or a column's root) as printed: its built-in name with the rest in numbers, or
+    /// all numbers with `-On`.
+    pub(crate) fn name(self, arcs: &[u32]) -> String {
+        if self.numeric {
+            let mut s = String::new();
+            let _ = snmp_stream_core::oid::write_dotted(&mut s, arcs);
+            s
+        } else {
+            display_name(arcs)
+        }
+    }
+
+    /// A value as printed; with `-Ox` an OCTET STRING is hex even when printable.
+    pub(crate) fn value(self, v: &Value<'_>) -> String {
+        match *v {
+            Value::OctetString(b) if self.hex => format!("0x{}", hex(b)),
+            _ => value_text(v),
+        }
+    }
+}
+
 /// The one set of `--format` values, the same names for `walk`, `get`, `decode` and (the file
 /// formats) `run`; each command takes those that make sense for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
@@ -94,16 +138,17 @@ pub(crate) fn frames(responses: &[Response]) -> anyhow::Result<FileFrames> {
 pub(crate) fn write_responses(
     responses: &[Response],
     format: OutFormat,
+    render: Render,
     path: Option<&Path>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     match (format, path) {
-        (_, Some(p)) => write_file(responses, format, p),
+        (_, Some(p)) => write_file(responses, format, render, p),
         (OutFormat::Wire | OutFormat::Parquet, None) => {
             bail!("--format {format} writes a file: give -o PATH")
         }
         (OutFormat::Table | OutFormat::Long | OutFormat::Csv, None) => {
-            write_text(&in_oid_orders(responses)?, format, out)
+            write_text(&in_oid_orders(responses)?, format, render, out)
         }
     }
 }
@@ -113,6 +158,7 @@ pub(crate) fn write_responses(
 pub(crate) fn write_file(
     responses: &[Response],
     format: OutFormat,
+    render: Render,
     path: &Path,
 ) -> anyhow::Result<()> {
     let sorted;
@@ -123,14 +169,19 @@ pub(crate) fn write_file(
             &sorted[..]
         }
     };
-    let written = write_new_file(responses, format, path);
+    let written = write_new_file(responses, format, render, path);
     if written.is_err() {
         _ = std::fs::remove_file(path);
     }
     written
 }
 
-fn write_new_file(responses: &[Response], format: OutFormat, path: &Path) -> anyhow::Result<()> {
+fn write_new_file(
+    responses: &[Response],
+    format: OutFormat,
+    render: Render,
+    path: &Path,
+) -> anyhow::Result<()> {
     let writing = || format!("writing {}", path.display());
     let create = || {
         File::create(path)
@@ -153,7 +204,7 @@ fn write_new_file(responses: &[Response], format: OutFormat, path: &Path) -> any
         }
         OutFormat::Table | OutFormat::Long | OutFormat::Csv => {
             let mut file = create()?;
-            write_text(responses, format, &mut file)?;
+            write_text(responses, format, render, &mut file)?;
             file.flush().with_context(writing)
         }
     }
@@ -162,6 +213,7 @@ fn write_new_file(responses: &[Response], format: OutFormat, path: &Path) -> any
 fn write_text(
     responses: &[Response],
     format: OutFormat,
+    render: Render,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     if format == OutFormat::Csv {
@@ -173,7 +225,7 @@ fn write_text(
             if i > 0 {
                 writeln!(out)?;
             }
-            write_readable(out, r)?;
+            write_readable(out, r, render)?;
         }
     }
     Ok(out.flush()?)
@@ -223,7 +275,11 @@ pub(crate) fn record_count(r: &Response) -> usize {
 /// One response as readable text: a `#` header line (host, kind, status, records, range), one
 /// `# error:` line per error, then the varbinds of each table entry as a table (one row per
 /// index, one column per walked column) and every other varbind as a `name type value` line.
-pub(crate) fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Result<()> {
+pub(crate) fn write_readable(
+    out: &mut impl Write,
+    r: &Response,
+    render: Render,
+) -> anyhow::Result<()> {
     let buf = r.buffer.read().context("reading a collected buffer")?;
     let roots = r.request.oids();
     let kind = match r.request.kind() {
@@ -281,9 +337,9 @@ pub(crate) fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Resu
         );
         let value = rec.value().context("reading a collected buffer")?;
         list.push(vec![
-            display_name(&arcs),
+            render.name(&arcs),
             type_name(rec.tag()),
-            value_text(&value),
+            render.value(&value),
         ]);
     }
     if !list.rows.is_empty() {
@@ -292,7 +348,7 @@ pub(crate) fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Resu
     // Entries indexed alike (ifXEntry augments ifEntry) print as one table.
     let mut merged: Vec<TextTable> = Vec::new();
     for (_, cols) in tables {
-        let t = table(r, &cols)?;
+        let t = table(r, &cols, render)?;
         match merged.iter_mut().find(|m| m.same_index(&t)) {
             Some(m) => m.append_columns(t),
             None => merged.push(t),
@@ -307,14 +363,14 @@ pub(crate) fn write_readable(out: &mut impl Write, r: &Response) -> anyhow::Resu
 
 /// The varbinds of the given roots (column OIDs of one WALK) as a table: an `index` column,
 /// then one column per root named by its built-in name, one row per index in OID order.
-pub(crate) fn table(r: &Response, cols: &[usize]) -> anyhow::Result<TextTable> {
+pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Result<TextTable> {
     let buf = r.buffer.read().context("reading a collected buffer")?;
     let roots = r.request.oids();
     let mut header = vec!["index".to_owned()];
     header.extend(cols.iter().map(|&c| {
         roots
             .get(c)
-            .map_or_else(String::new, |o: &Oid| display_name(o.as_slice()))
+            .map_or_else(String::new, |o: &Oid| render.name(o.as_slice()))
     }));
     let mut rows: BTreeMap<Vec<u64>, Vec<String>> = BTreeMap::new();
     for rec in buf.records() {
@@ -326,7 +382,7 @@ pub(crate) fn table(r: &Response, cols: &[usize]) -> anyhow::Result<TextTable> {
         let row = rows
             .entry(index)
             .or_insert_with(|| vec![String::new(); cols.len()]);
-        row[col] = value_text(&rec.value().context("reading a collected buffer")?);
+        row[col] = render.value(&rec.value().context("reading a collected buffer")?);
     }
     let mut t = TextTable {
         header,
@@ -570,6 +626,16 @@ mod tests {
     #[test]
     fn values_read_as_text() {
         assert_eq!(value_text(&Value::OctetString(b"eth0")), "eth0");
+        // net-snmp's -On and -Ox.
+        let r = Render::parse(&["nx".to_string()]).unwrap();
+        assert_eq!(r.value(&Value::OctetString(b"tt")), "0x7474");
+        assert_eq!(r.value(&Value::Integer(7)), "7");
+        assert_eq!(r.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), "1.3.6.1.2.1.1.5.0");
+        let plain = Render::default();
+        assert_eq!(plain.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), "sysName.0");
+        assert_eq!(plain.value(&Value::OctetString(b"tt")), "tt");
+        let e = Render::parse(&["q".to_string()]).unwrap_err().to_string();
+        assert_eq!(e, "unsupported output option -Oq (supported: -On, -Ox)");
         assert_eq!(
             value_text(&Value::OctetString(&[0, 0x1b, 0xff])),
             "0x001bff"

@@ -1000,3 +1000,22 @@ fn a_walk_of_several_roots_prints_in_oid_order() {
         ]
     );
 }
+
+#[test]
+fn net_snmp_output_options_print_numbers_and_hex() {
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&["walk", &host, "-c", COMMUNITY, "sysName", "-On", "-Ox"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines().any(|l| l.split_whitespace().eq([
+            "1.3.6.1.2.1.1.5.0",
+            "OCTET",
+            "STRING",
+            "0x7474"
+        ])),
+        "{out}"
+    );
+    let e = bad(&["walk", &host, "-c", COMMUNITY, "sysName", "-Oq"]);
+    assert!(e.contains("unsupported output option -Oq"), "{e}");
+}

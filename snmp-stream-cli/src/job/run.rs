@@ -253,7 +253,7 @@ fn finish_host(
         // A host whose file cannot be written (a full disk, a permission) fails in the report;
         // the job goes on with the other hosts and still writes report.csv.
         let path = dir.join(format!("{}.{}", file_stem(host), format.extension()));
-        match output::write_file(responses, format.into(), &path) {
+        match output::write_file(responses, format.into(), output::Render::default(), &path) {
             Ok(()) => wrote_file = true,
             Err(e) => {
                 errors.push(format!("output: {e:#}"));
