@@ -23,7 +23,7 @@ use crate::names;
 use crate::output::{self, OutFormat, Render};
 use crate::progress::Live;
 use crate::report::{
-    add_quirks, quirks_by_host, quirks_line, report_problem, report_problems, report_written,
+    add_quirks, problem_line, quirks_by_host, quirks_line, report_problems, report_written,
 };
 
 /// The arguments `walk` and `get` share.
@@ -96,7 +96,7 @@ pub(crate) struct CollectArgs {
     #[arg(long)]
     pub accept_other_source: bool,
     /// net-snmp's output options for the readable formats: `-On` prints OIDs as numbers,
-    /// `-Ox` every OCTET STRING in hex. Repeatable.
+    /// `-Ox` every OCTET STRING in hex (`0x7474`). Repeatable.
     #[arg(short = 'O', value_name = "OPTS")]
     pub output_options: Vec<String>,
     /// Send from this local address (the source address agents see; one per address family,
@@ -421,11 +421,19 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
     }
     let progress = Live::start(quiet, hosts.len(), expected as u64, manager.submitter());
     if let Some((file, path)) = wire_file {
-        let outcome = stream_wire(&mut manager, file, path, quiet);
+        let outcome = stream_wire(&mut manager, file, path);
         progress.finish();
         let records = manager.stats().varbinds;
-        let (outcome, quirks) = outcome?;
+        let Streamed {
+            outcome,
+            quirks,
+            problems,
+        } = outcome?;
         if !quiet {
+            // After the progress line is gone, so that nothing is drawn over them.
+            for line in &problems {
+                eprintln!("{line}");
+            }
             for (host, q) in &quirks {
                 eprintln!("{}", quirks_line(host, q));
             }
@@ -465,34 +473,40 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
     ))
 }
 
+/// What streaming a wireline file ended with: its outcome, the hosts' quirks and the lines of
+/// the responses that were not complete (printed once the progress line is gone).
+struct Streamed {
+    outcome: Outcome,
+    quirks: Vec<(Host, Quirks)>,
+    problems: Vec<String>,
+}
+
 /// A wireline file written as the responses arrive, one frame each, so that memory holds the
 /// responses in flight rather than all of them. Frames come in arrival order (each carries its
 /// host and range, so readers need no order; the other formats sort by host first); a file
 /// cut short by a kill is still readable up to its last whole frame.
-fn stream_wire(
-    manager: &mut SessionManager,
-    file: File,
-    path: &Path,
-    quiet: bool,
-) -> anyhow::Result<(Outcome, Vec<(Host, Quirks)>)> {
+fn stream_wire(manager: &mut SessionManager, file: File, path: &Path) -> anyhow::Result<Streamed> {
     let writing = || format!("writing {}", path.display());
     let mut w = WirelineFileWriter::new(io::BufWriter::new(file)).with_context(writing)?;
     let mut complete = true;
     let mut quirks: Vec<(Host, Quirks)> = Vec::new();
+    let mut problems = Vec::new();
     while let Some(batch) = manager.run() {
         for r in batch {
             w.write_response(&r).with_context(writing)?;
             add_quirks(&mut quirks, &r);
             if r.status != Status::Complete {
                 complete = false;
-                if !quiet {
-                    report_problem(&r);
-                }
+                problems.push(problem_line(&r));
             }
         }
     }
     w.into_inner().with_context(writing)?;
-    Ok((Outcome::of(complete), quirks))
+    Ok(Streamed {
+        outcome: Outcome::of(complete),
+        quirks,
+        problems,
+    })
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub(crate) fn run(
             )
         }
         (Some(OutFormat::Parquet), None) => bail!("--format parquet writes a file: give -o PATH"),
+        // `long` with -o: the long frame, as parquet.
+        (Some(OutFormat::Long), Some(_)) => OutFormat::Parquet,
         (Some(f), Some(_)) if f != OutFormat::Parquet => {
             bail!("-o writes the long frame as parquet; --format {f} prints to stdout")
         }

@@ -187,6 +187,15 @@ fn uptime(ticks: u64) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn the_built_in_recording_holds_the_interface_table() {
+        // What `demo` serves when no --data is given, wherever the binary runs.
+        let mib = super::Mib::from_snmprec(super::RECORDING).unwrap();
+        assert_eq!(mib.len(), 3882);
+        let descr: snmp_stream_core::Oid = "1.3.6.1.2.1.2.2.1.2.2".parse().unwrap();
+        assert!(mib.iter().any(|(o, _)| *o == descr));
+    }
+
+    #[test]
     fn uptime_reads_like_net_snmp() {
         assert_eq!(
             super::uptime(233_425_120),

@@ -30,6 +30,7 @@ mod job;
 mod names;
 mod output;
 mod progress;
+mod render;
 mod report;
 mod serve;
 

@@ -52,6 +52,11 @@ pub(crate) fn report_problems(responses: &[Response]) {
 
 /// One stderr line for a response that is not complete: host, status, first error.
 pub(crate) fn report_problem(r: &Response) {
+    eprintln!("{}", problem_line(r));
+}
+
+/// The stderr line for a response that is not complete: host, status, first error.
+pub(crate) fn problem_line(r: &Response) -> String {
     let first = r
         .errors
         .first()
@@ -60,9 +65,9 @@ pub(crate) fn report_problem(r: &Response) {
         0 | 1 => String::new(),
         n => format!(" (and {} more errors)", n - 1),
     };
-    eprintln!(
+    format!(
         "snmp-stream: {} {}{first}{more}",
         r.request.host(),
         r.status
-    );
+    )
 }

@@ -1019,3 +1019,26 @@ fn net_snmp_output_options_print_numbers_and_hex() {
     let e = bad(&["walk", &host, "-c", COMMUNITY, "sysName", "-Oq"]);
     assert!(e.contains("unsupported output option -Oq"), "{e}");
 }
+
+#[test]
+fn a_get_keeps_the_order_asked() {
+    // As snmpget does: sysName.0 before sysDescr.0 when asked so (OID order is the reverse).
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    for format in ["csv", "table"] {
+        let (code, out, err) = run(&[
+            "get",
+            &host,
+            "-c",
+            COMMUNITY,
+            "sysName.0",
+            "sysDescr.0",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let name = out.find("1.3.6.1.2.1.1.5").or_else(|| out.find("sysName"));
+        let descr = out.find("1.3.6.1.2.1.1.1").or_else(|| out.find("sysDescr"));
+        assert!(name.unwrap() < descr.unwrap(), "{format}: {out}");
+    }
+}

@@ -1,0 +1,94 @@
+//! How collected records print in the readable formats: names and values under net-snmp's
+//! `-O` options ([`Render`]), and walks put in OID order ([`in_oid_orders`]).
+
+use anyhow::{Context, bail};
+use snmp_stream_core::wireline::WirelineWriter;
+use snmp_stream_core::{RequestKind, Response, Value};
+
+use crate::names::display_name;
+use crate::output::{hex, value_text};
+
+/// How names and values print in the readable formats: net-snmp's `-O` output options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Render {
+    /// `-On`: OIDs as numbers, not names.
+    pub(crate) numeric: bool,
+    /// `-Ox`: every OCTET STRING in hex, printable or not.
+    pub(crate) hex: bool,
+}
+
+impl Render {
+    /// Parses `-O` arguments as net-snmp reads them: letters, `n` and `x` here.
+    pub(crate) fn parse(args: &[String]) -> anyhow::Result<Render> {
+        let mut r = Render::default();
+        for c in args.iter().flat_map(|a| a.chars()) {
+            match c {
+                'n' => r.numeric = true,
+                'x' => r.hex = true,
+                other => bail!("unsupported output option -O{other} (supported: -On, -Ox)"),
+            }
+        }
+        Ok(r)
+    }
+
+    /// An OID (or a column's root) as printed: its built-in name with the rest in numbers, or
+    /// all numbers with `-On`.
+    pub(crate) fn name(self, arcs: &[u32]) -> String {
+        if self.numeric {
+            let mut s = String::new();
+            let _ = snmp_stream_core::oid::write_dotted(&mut s, arcs);
+            s
+        } else {
+            display_name(arcs)
+        }
+    }
+
+    /// A value as printed; with `-Ox` an OCTET STRING is hex even when printable.
+    pub(crate) fn value(self, v: &Value<'_>) -> String {
+        match *v {
+            Value::OctetString(b) if self.hex => format!("0x{}", hex(b)),
+            _ => value_text(v),
+        }
+    }
+}
+
+/// Each response with its records in OID order ([`in_oid_order`]).
+pub(crate) fn in_oid_orders(responses: &[Response]) -> anyhow::Result<Vec<Response>> {
+    responses.iter().map(in_oid_order).collect()
+}
+
+/// A walk's response with its records in OID order (root, then index; roots of a walk never
+/// nest, so this is the order of the whole OIDs). A walk of several roots gets its columns
+/// interleaved, a few rows of each per GETBULK; text and parquet list each response's records
+/// in OID order instead. A GET keeps the request's order; a wireline file keeps the buffer as
+/// the collector made it.
+fn in_oid_order(r: &Response) -> anyhow::Result<Response> {
+    // A GET keeps the order it was asked in (as snmpget does).
+    if r.request.kind() != RequestKind::Walk {
+        return Ok(r.clone());
+    }
+    let read = r.buffer.read().context("reading a response buffer")?;
+    let mut rows = Vec::new();
+    for rec in read.records() {
+        let rec = rec.context("reading a response buffer")?;
+        let index: Vec<u32> = rec
+            .index()
+            .iter()
+            .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
+            .collect();
+        rows.push((rec.root_index(), index, rec));
+    }
+    let roots = r.request.oids();
+    let root_of = |i: usize| roots.get(i).map(|o| o.as_slice()).unwrap_or_default();
+    rows.sort_by(|a, b| root_of(a.0).cmp(root_of(b.0)).then_with(|| a.1.cmp(&b.1)));
+    let mut w = WirelineWriter::new(r.request.req_id(), roots);
+    for (root, index, rec) in rows {
+        let value = rec.value().context("reading a response buffer")?;
+        w.push_record(rec.timestamp_nanos(), root, &index, &value)
+            .context("rewriting a response buffer")?;
+    }
+    Ok(Response {
+        buffer: w.finish(),
+        ..r.clone()
+    })
+}
