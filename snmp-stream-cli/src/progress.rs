@@ -41,13 +41,64 @@ impl Counts {
     }
 }
 
-/// The progress display: a bar on a terminal, a log line every [`LOG_EVERY`] otherwise,
-/// nothing when quiet.
-pub(crate) struct Progress {
+/// What a display holds: its bar (on a terminal), and the thread that updates or logs it
+/// until it is finished.
+#[derive(Default)]
+struct Shown {
     bar: Option<ProgressBar>,
     stop: Option<mpsc::Sender<()>>,
     ticker: Option<std::thread::JoinHandle<()>>,
 }
+
+impl Shown {
+    /// `bar` (if any), and `tick` called every `every` until [`Shown::finish`].
+    fn ticking(
+        bar: Option<ProgressBar>,
+        every: Duration,
+        mut tick: impl FnMut() + Send + 'static,
+    ) -> Shown {
+        let (tx, rx) = mpsc::channel::<()>();
+        let ticker = std::thread::Builder::new()
+            .name("progress".into())
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
+                    tick();
+                }
+            })
+            .ok();
+        Shown {
+            bar,
+            stop: Some(tx),
+            ticker,
+        }
+    }
+
+    /// Stops the thread, then clears the bar.
+    fn finish(mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A bar of `len` steps drawn with `template`, redrawn five times a second.
+fn styled_bar(len: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    let style = ProgressStyle::with_template(template)
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The progress display: a bar on a terminal, a log line every [`LOG_EVERY`] otherwise,
+/// nothing when quiet.
+pub(crate) struct Progress(Shown);
 
 impl Progress {
     /// Starts showing progress of a job of `hosts` hosts.
@@ -57,47 +108,27 @@ impl Progress {
         counts: Arc<Counts>,
         started: Instant,
     ) -> Progress {
-        let none = Progress {
-            bar: None,
-            stop: None,
-            ticker: None,
-        };
         if quiet {
-            return none;
+            return Progress(Shown::default());
         }
         if std::io::stderr().is_terminal() {
-            let bar = ProgressBar::new(hosts as u64);
-            let style = ProgressStyle::with_template(
+            let bar = styled_bar(
+                hosts as u64,
                 "{elapsed_precise} [{bar:30}] {pos}/{len} hosts  {msg}",
-            )
-            .map(|s| s.progress_chars("=> "))
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-            bar.set_style(style);
-            bar.enable_steady_tick(Duration::from_millis(200));
-            return Progress {
+            );
+            return Progress(Shown {
                 bar: Some(bar),
-                ..none
-            };
+                ..Shown::default()
+            });
         }
-        let (tx, rx) = mpsc::channel::<()>();
-        let ticker = std::thread::Builder::new()
-            .name("progress".into())
-            .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(LOG_EVERY) {
-                    eprintln!("snmp-stream: {}", counts.line(hosts, started));
-                }
-            })
-            .ok();
-        Progress {
-            bar: None,
-            stop: Some(tx),
-            ticker,
-        }
+        Progress(Shown::ticking(None, LOG_EVERY, move || {
+            eprintln!("snmp-stream: {}", counts.line(hosts, started));
+        }))
     }
 
     /// Shows the counts now.
     pub(crate) fn update(&self, counts: &Counts) {
-        if let Some(bar) = &self.bar {
+        if let Some(bar) = &self.0.bar {
             bar.set_position(counts.done.load(Relaxed));
             let varbinds = counts.varbinds.load(Relaxed);
             let secs = bar.elapsed().as_secs_f64().max(1e-3);
@@ -111,14 +142,8 @@ impl Progress {
     }
 
     /// Stops showing progress (the bar is cleared).
-    pub(crate) fn finish(mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-        drop(self.stop.take());
-        if let Some(t) = self.ticker.take() {
-            let _ = t.join();
-        }
+    pub(crate) fn finish(self) {
+        self.0.finish();
     }
 }
 
@@ -126,73 +151,43 @@ impl Progress {
 /// rate and elapsed time, read live from the collector's counters (a lone walk of a big table
 /// finishes one response at the very end, so the counts come from the datagrams). Nothing when
 /// quiet or when stderr is not a terminal: a script's stderr gets only the summary.
-pub(crate) struct Live {
-    bar: Option<ProgressBar>,
-    stop: Option<mpsc::Sender<()>>,
-    ticker: Option<std::thread::JoinHandle<()>>,
-}
+pub(crate) struct Live(Shown);
 
 impl Live {
     /// Starts showing the collection of `responses` responses from `hosts` hosts.
     pub(crate) fn start(quiet: bool, hosts: usize, responses: u64, collector: Submitter) -> Live {
         if quiet || !std::io::stderr().is_terminal() {
-            return Live {
-                bar: None,
-                stop: None,
-                ticker: None,
-            };
+            return Live(Shown::default());
         }
-        let bar = ProgressBar::new(responses);
         let template = if hosts > 1 {
             "{elapsed_precise} [{bar:30}] {pos}/{len} responses  {msg}"
         } else {
             "{elapsed_precise} {msg}"
         };
-        let style = ProgressStyle::with_template(template)
-            .map(|s| s.progress_chars("=> "))
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style);
-        bar.enable_steady_tick(Duration::from_millis(200));
-        let (tx, rx) = mpsc::channel::<()>();
+        let bar = styled_bar(responses, template);
         let shown = bar.clone();
-        let ticker = std::thread::Builder::new()
-            .name("progress".into())
-            .spawn(move || {
-                let started = Instant::now();
-                loop {
-                    let stats = collector.stats();
-                    let secs = started.elapsed().as_secs_f64().max(1e-3);
-                    shown.set_position(stats.responses);
-                    shown.set_message(format!(
-                        "{} host{}: {} varbinds, {:.0}/s, {} retries",
-                        hosts,
-                        if hosts == 1 { "" } else { "s" },
-                        stats.varbinds,
-                        stats.varbinds as f64 / secs,
-                        stats.retries
-                    ));
-                    match rx.recv_timeout(Duration::from_millis(200)) {
-                        Err(mpsc::RecvTimeoutError::Timeout) => {}
-                        _ => break,
-                    }
-                }
-            })
-            .ok();
-        Live {
-            bar: Some(bar),
-            stop: Some(tx),
-            ticker,
-        }
+        let started = Instant::now();
+        Live(Shown::ticking(
+            Some(bar),
+            Duration::from_millis(200),
+            move || {
+                let stats = collector.stats();
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                shown.set_position(stats.responses);
+                shown.set_message(format!(
+                    "{} host{}: {} varbinds, {:.0}/s, {} retries",
+                    hosts,
+                    if hosts == 1 { "" } else { "s" },
+                    stats.varbinds,
+                    stats.varbinds as f64 / secs,
+                    stats.retries
+                ));
+            },
+        ))
     }
 
     /// Stops showing progress (the line is cleared).
-    pub(crate) fn finish(mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.ticker.take() {
-            let _ = t.join();
-        }
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
+    pub(crate) fn finish(self) {
+        self.0.finish();
     }
 }

@@ -230,30 +230,13 @@ impl Quirks {
 
     /// Adds `other`'s counts to these.
     pub fn add(&mut self, other: &Quirks) {
-        let Quirks {
-            repeated_oids,
-            out_of_range_values,
-            malformed_values,
-            unrequested_varbinds,
-            reasked_oids,
-            duplicate_get_oids,
-            wrong_version,
-            wrong_community,
-            other_source,
-            malformed_replies,
-            unknown_request_id,
-        } = other;
-        self.repeated_oids += repeated_oids;
-        self.out_of_range_values += out_of_range_values;
-        self.malformed_values += malformed_values;
-        self.unrequested_varbinds += unrequested_varbinds;
-        self.reasked_oids += reasked_oids;
-        self.duplicate_get_oids += duplicate_get_oids;
-        self.wrong_version += wrong_version;
-        self.wrong_community += wrong_community;
-        self.other_source += other_source;
-        self.malformed_replies += malformed_replies;
-        self.unknown_request_id += unknown_request_id;
+        let mine = self.counts();
+        let sum: Vec<u64> = mine
+            .iter()
+            .zip(other.counts())
+            .map(|(a, b)| a.1 + b.1)
+            .collect();
+        *self = Quirks::from_counts(&sum);
     }
 }
 
