@@ -3,6 +3,7 @@
 //! finished, re-arm its one timer.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -13,14 +14,43 @@ use actix::{
     SpawnHandle, WrapFuture,
 };
 use snmp_stream_core::engine::{Event, Session, SessionStats};
-use snmp_stream_core::{CollectError, Config, Request, Response, Status};
+use snmp_stream_core::{CollectError, Config, Request, Response, Status, Transport};
 use tokio::net::UdpSocket;
 
 use crate::output::Output;
 use crate::supervisor::{HostGone, HostIdle, Supervisor};
-use crate::transport::Transport;
+use crate::tcp::{LinkChange, TcpEvent, TcpLink};
+use crate::transport::UdpTransport;
 
-/// A datagram from the actor's host, routed by the [`Transport`].
+/// Where a host actor collects from: the agent's address and the transport to it. A `tcp:`
+/// host and a UDP host at one address are two peers, with an actor each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Peer {
+    pub addr: SocketAddr,
+    pub transport: Transport,
+}
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.transport {
+            Transport::Tcp => write!(f, "tcp:{}", self.addr),
+            _ => write!(f, "{}", self.addr),
+        }
+    }
+}
+
+/// How a host actor reaches its agent.
+#[derive(Debug)]
+enum Link {
+    /// Through the arbiter's shared UDP socket; `None` when it could not be bound (all work
+    /// then fails).
+    Udp(Option<Rc<UdpSocket>>),
+    /// Over a connection of its own.
+    Tcp(TcpLink),
+}
+
+/// A message from the actor's host: a datagram routed by the [`UdpTransport`], or a message
+/// read from its TCP connection.
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub(crate) struct Datagram {
@@ -46,13 +76,13 @@ pub(crate) struct Stop;
 /// when it has nothing left to do; the supervisor then stops it, or gives it more requests.
 #[derive(Debug)]
 pub(crate) struct HostActor {
-    peer: SocketAddr,
+    peer: Peer,
     /// The supervisor's name for this actor (its request-id seed).
     id: u64,
     session: Session,
-    transport: Rc<Transport>,
-    /// The socket to the host; `None` when it could not be bound (all work then fails).
-    socket: Option<Rc<UdpSocket>>,
+    /// The arbiter's UDP transport (its routes, for UDP peers).
+    transport: Rc<UdpTransport>,
+    link: Link,
     /// The deadline the timer is armed for, and its handle.
     timer: Option<(Instant, SpawnHandle)>,
     output: Output,
@@ -89,34 +119,47 @@ impl HostActor {
     /// A host actor for `peer`, collecting `requests`, on the current arbiter thread.
     pub(crate) fn new(
         ctx: &mut Context<Self>,
-        peer: SocketAddr,
+        peer: Peer,
         config: Config,
         seed: u64,
         requests: Vec<Arc<Request>>,
         output: Output,
         supervisor: Addr<Supervisor>,
     ) -> HostActor {
-        let transport = Transport::current(&output.shared().counters, &output.shared().bind);
+        let shared = output.shared();
+        let transport = UdpTransport::current(&shared.counters, &shared.bind);
         let span = tracing::debug_span!("host", %peer);
         let now = Instant::now();
-        let config_accepts = config.accept_other_source();
+        // Replies from other addresses are a UDP matter.
+        let config_accepts = config.accept_other_source() && peer.transport == Transport::Udp;
         let id_window = id_window(None, None, &config);
-        let base = config.clone();
-        let session = Session::new(config, now, wall_clock_ns(), seed);
-        let socket = match transport.socket_for(peer) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                tracing::warn!(parent: &span, error = %e, "no socket to reach the host");
-                None
+        let link = match peer.transport {
+            Transport::Tcp => Link::Tcp(TcpLink::new(
+                peer.addr,
+                &shared.bind,
+                config.timeout(),
+                shared.counters.clone(),
+            )),
+            _ => {
+                let socket = match transport.socket_for(peer.addr) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        tracing::warn!(parent: &span, error = %e, "no socket to reach the host");
+                        None
+                    }
+                };
+                transport.register(peer.addr, ctx.address());
+                Link::Udp(socket)
             }
         };
-        transport.register(peer, ctx.address());
+        let base = config.clone();
+        let session = Session::new(config, now, wall_clock_ns(), seed);
         let mut actor = HostActor {
             peer,
             id: seed,
             session,
             transport,
-            socket,
+            link,
             timer: None,
             output,
             supervisor,
@@ -145,7 +188,8 @@ impl HostActor {
                 "request started"
             );
             let overrides = request.config();
-            if overrides.accept_other_source == Some(true) {
+            if overrides.accept_other_source == Some(true) && self.peer.transport == Transport::Udp
+            {
                 self.other_source_ids.get_or_insert_with(VecDeque::new);
             }
             self.id_window = self.id_window.max(id_window(
@@ -157,7 +201,7 @@ impl HostActor {
                 .add_request(request)
                 .expect("SessionManager validated the overrides against the same config");
         }
-        if self.socket.is_none() {
+        if matches!(self.link, Link::Udp(None)) {
             self.session.abort(
                 Instant::now(),
                 CollectError::Send(std::io::ErrorKind::AddrNotAvailable),
@@ -169,7 +213,14 @@ impl HostActor {
     /// Sends what is due, hands on what finished, re-arms the timer, reports idleness.
     fn drive(&mut self, ctx: &mut Context<Self>) {
         let now = Instant::now();
-        if let Some(socket) = self.socket.clone() {
+        if let Link::Tcp(link) = &mut self.link {
+            let me = ctx.address();
+            while let Some(t) = self.session.poll_transmit(now, &mut self.buf) {
+                link.send(&self.buf[..t.len], &me);
+            }
+        }
+        if let Link::Udp(Some(socket)) = &self.link {
+            let socket = socket.clone();
             while let Some(t) = self.session.poll_transmit(now, &mut self.buf) {
                 if let Some(ids) = &mut self.other_source_ids {
                     let me = ctx.address();
@@ -181,12 +232,12 @@ impl HostActor {
                         }
                     }
                 }
-                match socket.try_send_to(&self.buf[..t.len], self.peer) {
+                match socket.try_send_to(&self.buf[..t.len], self.peer.addr) {
                     Ok(_) => {}
                     // Not known to be writable yet (a socket the reactor has not polled, or a
                     // full send buffer): send it as soon as it is.
                     Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                        let (socket, peer) = (socket.clone(), self.peer);
+                        let (socket, peer) = (socket.clone(), self.peer.addr);
                         let datagram = self.buf[..t.len].to_vec();
                         let send = async move { socket.send_to(&datagram, peer).await };
                         ctx.spawn(send.into_actor(self).map(|sent, act, ctx| {
@@ -297,7 +348,10 @@ impl Actor for HostActor {
 
     fn stopped(&mut self, ctx: &mut Context<Self>) {
         let me = ctx.address();
-        self.transport.deregister(self.peer, &me);
+        match &mut self.link {
+            Link::Udp(_) => self.transport.deregister(self.peer.addr, &me),
+            Link::Tcp(link) => link.close(),
+        }
         for id in self.other_source_ids.take().into_iter().flatten() {
             self.transport.deregister_request_id(id, &me);
         }
@@ -336,6 +390,26 @@ impl Handler<Datagram> for HostActor {
                 .handle_datagram_from_other_address(Instant::now(), &msg.bytes);
         } else {
             self.session.handle_datagram(Instant::now(), &msg.bytes);
+        }
+        self.drive(ctx);
+    }
+}
+
+impl Handler<TcpEvent> for HostActor {
+    type Result = ();
+
+    fn handle(&mut self, event: TcpEvent, ctx: &mut Context<Self>) {
+        let Link::Tcp(link) = &mut self.link else {
+            return;
+        };
+        match link.handle(event, &ctx.address()) {
+            LinkChange::None => {}
+            LinkChange::ConnectFailed(e) => {
+                tracing::warn!(parent: &self.span, error = %e, "cannot connect to the host over TCP");
+                self.session
+                    .abort(Instant::now(), CollectError::Connect(e.kind()));
+            }
+            LinkChange::Lost => self.session.handle_connection_lost(),
         }
         self.drive(ctx);
     }

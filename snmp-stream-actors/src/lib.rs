@@ -76,6 +76,7 @@ mod manager;
 mod output;
 mod stats;
 mod supervisor;
+mod tcp;
 mod transport;
 
 pub use manager::{

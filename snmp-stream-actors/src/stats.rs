@@ -24,7 +24,8 @@ pub struct CollectorStats {
     pub retries: u64,
     /// PDUs whose every attempt timed out (each takes its host down).
     pub timeouts: u64,
-    /// Datagrams received on the collector's sockets.
+    /// Datagrams received on the collector's UDP sockets, and messages read from its TCP
+    /// connections.
     pub datagrams_received: u64,
     /// Datagrams from an address no host actor is collecting from (stray or spoofed); dropped.
     pub stray_datagrams: u64,
@@ -43,6 +44,12 @@ pub struct CollectorStats {
     pub send_errors: u64,
     /// Varbinds recorded into wireline buffers.
     pub varbinds: u64,
+    /// TCP connections made to `tcp:` hosts: one per host, and one more each time a host's
+    /// connection had closed and a message was due.
+    pub tcp_connects: u64,
+    /// TCP connections that ended while the host actor still used them: closed by the agent,
+    /// failed, or carrying bytes that are not SNMP messages.
+    pub tcp_closes: u64,
 }
 
 impl CollectorStats {
@@ -71,6 +78,8 @@ pub(crate) struct Counters {
     pub other_source: AtomicU64,
     pub send_errors: AtomicU64,
     pub varbinds: AtomicU64,
+    pub tcp_connects: AtomicU64,
+    pub tcp_closes: AtomicU64,
 }
 
 impl Counters {
@@ -91,6 +100,8 @@ impl Counters {
             other_source: self.other_source.load(Relaxed),
             send_errors: self.send_errors.load(Relaxed),
             varbinds: self.varbinds.load(Relaxed),
+            tcp_connects: self.tcp_connects.load(Relaxed),
+            tcp_closes: self.tcp_closes.load(Relaxed),
         }
     }
 

@@ -16,7 +16,7 @@ use snmp_stream_core::request::HostName;
 use snmp_stream_core::{CollectError, Config, Request};
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::host::{AddRequests, HostActor, Stop, wall_clock_ns};
+use crate::host::{AddRequests, HostActor, Peer, Stop, wall_clock_ns};
 use crate::output::Output;
 
 /// A request for the supervisor; `permit` holds a place in a bounded submit queue until the
@@ -32,7 +32,7 @@ pub(crate) struct Submit {
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub(crate) struct HostIdle {
-    pub peer: SocketAddr,
+    pub peer: Peer,
     pub requests: u64,
 }
 
@@ -41,7 +41,7 @@ pub(crate) struct HostIdle {
 #[derive(Debug, Message)]
 #[rtype(result = "()")]
 pub(crate) struct HostGone {
-    pub peer: SocketAddr,
+    pub peer: Peer,
     pub id: u64,
 }
 
@@ -68,10 +68,10 @@ pub(crate) struct Supervisor {
     /// Active host actors per arbiter.
     load: Vec<usize>,
     /// Hosts waiting for a session slot, in arrival order.
-    waiting: VecDeque<SocketAddr>,
+    waiting: VecDeque<Peer>,
     /// Requests of the waiting hosts.
-    pending: HashMap<SocketAddr, Vec<Submit>>,
-    active: HashMap<SocketAddr, ActiveHost>,
+    pending: HashMap<Peer, Vec<Submit>>,
+    active: HashMap<Peer, ActiveHost>,
     output: Output,
     seed: u64,
     span: tracing::Span,
@@ -93,10 +93,13 @@ impl Supervisor {
     }
 
     /// Queues `submit` for the host at `peer`, or hands it to the host's running actor.
-    fn enqueue(&mut self, peer: SocketAddr, submit: Submit, ctx: &mut Context<Self>) {
-        // One actor per address as the transport routes it: an IPv4-mapped IPv6 address is
-        // its IPv4 address.
-        let peer = SocketAddr::new(peer.ip().to_canonical(), peer.port());
+    fn enqueue(&mut self, addr: SocketAddr, submit: Submit, ctx: &mut Context<Self>) {
+        // One actor per address and transport, as the UDP transport routes it: an
+        // IPv4-mapped IPv6 address is its IPv4 address.
+        let peer = Peer {
+            addr: SocketAddr::new(addr.ip().to_canonical(), addr.port()),
+            transport: submit.request.host().transport(),
+        };
         if let Some(host) = self.active.get_mut(&peer) {
             host.sent += 1;
             host.addr.do_send(AddRequests(vec![submit.request]));
@@ -162,7 +165,7 @@ impl Supervisor {
     }
 
     /// Frees the slot of `peer`'s actor, returning it.
-    fn release(&mut self, peer: &SocketAddr) -> Option<ActiveHost> {
+    fn release(&mut self, peer: &Peer) -> Option<ActiveHost> {
         let host = self.active.remove(peer)?;
         self.load[host.arbiter] -= 1;
         self.count_active();
@@ -200,13 +203,13 @@ impl Handler<Submit> for Supervisor {
 
     fn handle(&mut self, submit: Submit, ctx: &mut Context<Self>) {
         let host = submit.request.host();
-        let port = host.port();
+        let (port, family) = (host.port(), host.family());
         match host.name() {
             HostName::Ip(ip) => self.enqueue(SocketAddr::new(*ip, port), submit, ctx),
             HostName::Dns(name) => {
                 let name = name.clone();
                 // IPv4 first, as net-snmp's default `udp:` transport does; IPv6 when the name
-                // has no IPv4 address.
+                // has no IPv4 address. Only IPv6 for `udp6:` and `tcp6:`.
                 let lookup = async move {
                     let found: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), port))
                         .await
@@ -214,8 +217,8 @@ impl Handler<Submit> for Supervisor {
                         .unwrap_or_default();
                     let pick = found
                         .iter()
-                        .find(|a| a.is_ipv4())
-                        .or(found.first())
+                        .filter(|a| family.is_none_or(|f| f.contains(a.ip())))
+                        .min_by_key(|a| a.is_ipv6())
                         .copied();
                     (pick, name)
                 };
@@ -291,7 +294,11 @@ mod tests {
     fn a_late_idle_report_keeps_the_busy_hosts_slot() {
         // A host that never answers keeps its actor busy for the whole test.
         let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let peer = silent.local_addr().unwrap();
+        let addr = silent.local_addr().unwrap();
+        let peer = Peer {
+            addr,
+            transport: snmp_stream_core::Transport::Udp,
+        };
         let shared = Arc::new(Shared::new(usize::MAX, Vec::new()));
         System::new().block_on(async {
             let (tx, _rx) = unbounded_channel();
@@ -304,7 +311,7 @@ mod tests {
             let submit = || Submit {
                 request: Arc::new(
                     Request::get(
-                        Host::ip(peer.ip(), peer.port()),
+                        Host::ip(addr.ip(), addr.port()),
                         Community::v2c("public"),
                         vec!["1.3.6.1.2.1.1.5.0".parse::<Oid>().unwrap()],
                     )

@@ -37,12 +37,12 @@ use crate::stats::Counters;
 const MAX_DATAGRAM: usize = 65_535;
 
 thread_local! {
-    static TRANSPORT: RefCell<Option<Rc<Transport>>> = const { RefCell::new(None) };
+    static TRANSPORT: RefCell<Option<Rc<UdpTransport>>> = const { RefCell::new(None) };
 }
 
 /// The sockets and routes of the current arbiter thread.
 #[derive(Debug)]
-pub(crate) struct Transport {
+pub(crate) struct UdpTransport {
     v4: RefCell<Option<Rc<UdpSocket>>>,
     v6: RefCell<Option<Rc<UdpSocket>>>,
     routes: RefCell<HashMap<(IpAddr, u16), Addr<HostActor>>>,
@@ -54,13 +54,13 @@ pub(crate) struct Transport {
     bind: Vec<IpAddr>,
 }
 
-impl Transport {
+impl UdpTransport {
     /// This thread's transport, created on first use. Call it on an arbiter thread.
-    pub(crate) fn current(counters: &Arc<Counters>, bind: &[IpAddr]) -> Rc<Transport> {
+    pub(crate) fn current(counters: &Arc<Counters>, bind: &[IpAddr]) -> Rc<UdpTransport> {
         TRANSPORT.with(|t| {
             t.borrow_mut()
                 .get_or_insert_with(|| {
-                    Rc::new(Transport {
+                    Rc::new(UdpTransport {
                         v4: RefCell::new(None),
                         v6: RefCell::new(None),
                         routes: RefCell::new(HashMap::new()),

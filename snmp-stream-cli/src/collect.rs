@@ -34,9 +34,12 @@ pub(crate) struct CollectArgs {
     #[arg(
         required = true,
         value_name = "HOST|OID",
-        help = "Hosts (HOST, HOST:PORT, [IPV6]:PORT), then OIDs (dotted, or names from `snmp-stream oids`)",
+        help = "Hosts ([tcp:]HOST[:PORT], [IPV6]:PORT), then OIDs (dotted, or names from `snmp-stream oids`)",
         long_help = "Hosts (HOST, HOST:PORT, [IPV6]:PORT), then OIDs: dotted (1.3.6.1.2.1.1) or \
                      built-in names (sysDescr, sysDescr.0, ifTable; `snmp-stream oids` lists them).\n\n\
+                     A host may start with net-snmp's transport prefix: `tcp:` for TCP (RFC \
+                     3430, one connection per host, no datagram size limit), `udp:` for UDP (the \
+                     default); `udp6:` and `tcp6:` resolve a name to IPv6 only.\n\n\
                      Arguments are hosts up to the first one that reads as an OID. A dotted host \
                      whose first number is 0, 1 or 2 reads as an OID: give it with its port \
                      (1.2.3.4:161)."

@@ -122,6 +122,7 @@ Examples:
   snmpbulkwalk -v2c -c recorded/linux-full-walk 127.0.0.1:1161 ifTable
   snmp-stream serve data/snmpsim/recorded/linux-full-walk.snmprec   # community linux-full-walk
   snmp-stream serve data/snmpsim --ports 100 --loss 0.05 --delay-ms 20
+  snmp-stream serve data/snmpsim --listen 127.0.0.1:1161 --tcp   # then walk tcp:127.0.0.1:1161
   snmp-stream serve data/snmpsim --endless-column 1.3.6.1.2.1.2.2.1.99 --reply-from-address 127.0.0.2";
 
 const DEMO_HELP: &str = "\
@@ -187,7 +188,8 @@ enum Command {
         #[arg(long, value_enum)]
         format: Option<output::OutFormat>,
     },
-    /// Serve .snmprec recordings as SNMP agents on UDP (the built-in simulated device).
+    /// Serve .snmprec recordings as SNMP agents on UDP, and TCP with --tcp (the built-in
+    /// simulated device).
     ///
     /// The community selects a recording by its path under DATA without `.snmprec`, as
     /// snmpsim does; a single recording file is served under its name without `.snmprec`.
@@ -204,6 +206,10 @@ enum Command {
         /// --listen address; with neither, one free port).
         #[arg(long, default_value_t = 0)]
         ports: usize,
+        /// Also listen on TCP (RFC 3430), on each UDP address and port: reach it as
+        /// `tcp:HOST:PORT`.
+        #[arg(long)]
+        tcp: bool,
         #[command(flatten)]
         faults: serve::FaultArgs,
     },
@@ -301,8 +307,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             data_dir,
             listen,
             ports,
+            tcp,
             faults,
-        } => serve::run(&data_dir, listen, ports, faults).map(|()| Outcome::Ok),
+        } => serve::run(&data_dir, listen, ports, tcp, faults).map(|()| Outcome::Ok),
         Command::Demo { data, output } => demo::run(data, &output, quiet),
         Command::Oids => {
             let mut out = io::stdout().lock();

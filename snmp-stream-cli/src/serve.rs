@@ -1,4 +1,4 @@
-//! `serve`: the simulated agent on UDP, serving a directory of `.snmprec` recordings or one
+//! `serve`: the simulated agent on UDP (and TCP), serving a directory of `.snmprec` recordings or one
 //! recording file.
 
 use std::io::{self, Write};
@@ -58,6 +58,10 @@ pub(crate) struct FaultArgs {
     /// mid-collection).
     #[arg(long, value_name = "N")]
     pub silent_after: Option<u64>,
+    /// Close each TCP connection after this many replies (implies --tcp); the client has to
+    /// reconnect for the rest.
+    #[arg(long, value_name = "N")]
+    pub tcp_close_after: Option<u64>,
 }
 
 /// The simulator config for `data`: a directory (community = each recording's path under it,
@@ -107,9 +111,10 @@ pub(crate) fn run(
     data: &Path,
     listen: Vec<SocketAddr>,
     ports: usize,
+    tcp: bool,
     faults: FaultArgs,
 ) -> anyhow::Result<()> {
-    let mut config = data_config(data)?.loss(faults.loss);
+    let mut config = data_config(data)?.loss(faults.loss).tcp(tcp);
     for addr in listen {
         config = config.listen(addr);
     }
@@ -121,6 +126,9 @@ pub(crate) fn run(
     }
     if let Some(n) = faults.silent_after {
         config = config.silent_after(n);
+    }
+    if let Some(n) = faults.tcp_close_after {
+        config = config.tcp_close_after(n);
     }
     if let Some(ip) = faults.reply_from_address {
         config = config.reply_from_address(ip);
@@ -147,8 +155,12 @@ pub(crate) fn run(
         communities.len(),
         data.display()
     )?;
+    let tcp = tcp || faults.tcp_close_after.is_some();
     for a in sim.addrs() {
         writeln!(out, "listening on udp {a}")?;
+        if tcp {
+            writeln!(out, "listening on tcp {a}")?;
+        }
     }
     for c in &communities {
         writeln!(out, "community {c}")?;

@@ -169,6 +169,41 @@ fn serve_answers_snmp_on_the_address_it_prints() {
     );
 }
 
+#[test]
+fn walk_over_tcp_from_serve_tcp_prints_what_the_udp_walk_prints() {
+    let mut child = Command::new(BIN)
+        .args(["serve", DATA, "--tcp"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    assert!(next().starts_with("serving "));
+    let udp = next();
+    let tcp = next();
+    let addr = udp.strip_prefix("listening on udp ").expect("a UDP line");
+    assert_eq!(tcp, format!("listening on tcp {addr}"));
+    let walk = |target: &str| {
+        run(&[
+            "walk",
+            target,
+            "-c",
+            "recorded/linux-full-walk",
+            "ifTable",
+            "system",
+        ])
+    };
+    let (code, over_udp, err) = walk(addr);
+    assert_eq!(code, 0, "{err}");
+    let (code, over_tcp, err) = walk(&format!("tcp:{addr}"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert!(over_udp.lines().count() > 20, "{over_udp}");
+    // The same tables; only the host line says which transport carried them.
+    assert_eq!(over_tcp, over_udp.replace(addr, &format!("tcp:{addr}")));
+}
+
 /// The simulated agent on the bundled recordings, `ports` loopback ports.
 fn simulator(ports: usize) -> SimulatorHandle {
     let mut config = SimulatorConfig::new().data_dir(DATA);

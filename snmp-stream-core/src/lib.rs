@@ -69,7 +69,7 @@ pub mod wireline;
 pub use community::{Community, Version};
 pub use config::{Config, ConfigError, ConfigOverrides};
 pub use oid::{Oid, OidError};
-pub use request::{Host, HostName, IndexRange, Request, RequestKind};
+pub use request::{Host, HostName, IndexRange, Request, RequestKind, Transport};
 pub use response::{CollectError, Quirks, Response, Status, TimedError};
 pub use value::{BerOid, SubIds, Tag, Value};
 pub use wireline::{WirelineBuf, WirelineWriter};

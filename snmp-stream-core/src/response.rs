@@ -81,6 +81,9 @@ pub enum CollectError {
     /// The host name did not resolve.
     #[error("host name did not resolve")]
     Resolve,
+    /// No TCP connection to the agent could be made (a `tcp:` host).
+    #[error("cannot connect over TCP: {0}")]
+    Connect(std::io::ErrorKind),
     /// A GET reply left this OID out twice: once in the PDU that asked for it with others,
     /// once when it was asked again on its own.
     #[error("the agent left {oid} out of its replies, also when asked for it alone")]

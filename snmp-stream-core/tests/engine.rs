@@ -761,3 +761,33 @@ fn a_request_in_flight_override_is_a_budget_of_its_own() {
     let rows: usize = rs.iter().map(|r| records(r).len()).sum();
     assert_eq!(rows, 2 * 40);
 }
+
+#[test]
+fn a_lost_connection_resends_what_was_in_flight_at_once_as_retries() {
+    // The virtual clock's origin; it never advances here but by the session's own timer.
+    #[allow(clippy::disallowed_methods)]
+    let now = Instant::now();
+    let mut buf = Vec::new();
+    let mut session = Session::new(config(|c| c.retries(1)), now, 0, 5);
+    session.add_request(walk(&["1.3.6.1.2.1.2.2.1.2"])).unwrap();
+    let first = session.poll_transmit(now, &mut buf).expect("the first PDU");
+    assert!(session.poll_transmit(now, &mut buf).is_none());
+    session.handle_connection_lost();
+    let again = session
+        .poll_transmit(now, &mut buf)
+        .expect("resent without waiting for the timer");
+    assert_ne!(again.request_id, first.request_id);
+    assert_eq!(session.stats().retries, 1);
+    // Its one retry is spent: a second loss leaves it to its timer, which takes the host down.
+    session.handle_connection_lost();
+    assert!(session.poll_transmit(now, &mut buf).is_none());
+    let timer = session.poll_timeout().expect("a timer");
+    session.handle_timeout(timer);
+    match session.poll_event() {
+        Some(Event::Response(r)) => {
+            assert_eq!(r.status, Status::Failed);
+            assert_eq!(r.errors[0].error, CollectError::Timeout { attempts: 2 });
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -12,22 +12,25 @@
 use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, UdpSocket as StdUdpSocket};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::{Mib, Reply, Responder, SnmprecError};
+use crate::{Reply, Responder, SnmprecError};
 use snmp_stream_core::ber::read_message;
 use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 
+use data::{community_is_safe, load_dir};
 use rng::XorShift;
 
 mod config;
+mod data;
 mod rng;
+mod tcp;
 
 pub use config::SimulatorConfig;
 
@@ -195,8 +198,25 @@ impl Simulator {
             } else {
                 None
             };
+            let listener = if config.tcp {
+                let bind_tcp = || {
+                    let listener = std::net::TcpListener::bind(local)?;
+                    listener.set_nonblocking(true)?;
+                    Ok(listener)
+                };
+                Some(bind_tcp().map_err(|source| SimError::Bind {
+                    addr: local,
+                    source,
+                })?)
+            } else {
+                None
+            };
             addrs.push(local);
-            sockets.push((socket, other));
+            sockets.push(Listening {
+                socket,
+                other,
+                listener,
+            });
         }
 
         let shared = Arc::new(Shared {
@@ -206,6 +226,7 @@ impl Simulator {
             delay: config.delay,
             jitter: config.jitter,
             silent_after: config.silent_after,
+            tcp_close_after: config.tcp_close_after,
         });
         let (stop_tx, stop_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -337,13 +358,23 @@ struct Shared {
     delay: Duration,
     jitter: Duration,
     silent_after: Option<u64>,
+    tcp_close_after: Option<u64>,
+}
+
+/// What one listen address holds: its UDP socket, the socket replies come from when that is
+/// another one, and its TCP listener.
+#[derive(Debug)]
+struct Listening {
+    socket: StdUdpSocket,
+    other: Option<StdUdpSocket>,
+    listener: Option<std::net::TcpListener>,
 }
 
 /// The simulator thread: a current-thread runtime with one task per listening socket, until
 /// `stop` fires (or its sender is dropped).
 fn serve(
     shared: Arc<Shared>,
-    sockets: Vec<(StdUdpSocket, Option<StdUdpSocket>)>,
+    sockets: Vec<Listening>,
     seed: u64,
     stop: oneshot::Receiver<()>,
     ready: mpsc::Sender<io::Result<()>>,
@@ -360,7 +391,25 @@ fn serve(
     };
     runtime.block_on(async move {
         let mut tasks = Vec::with_capacity(sockets.len());
-        for (index, (socket, other)) in sockets.into_iter().enumerate() {
+        for (index, listening) in sockets.into_iter().enumerate() {
+            let Listening {
+                socket,
+                other,
+                listener,
+            } = listening;
+            if let Some(listener) = listener {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => tasks.push(tokio::spawn(tcp::serve_listener(
+                        shared.clone(),
+                        l,
+                        shared.tcp_close_after,
+                    ))),
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                        return;
+                    }
+                }
+            }
             let convert = |s: StdUdpSocket| UdpSocket::from_std(s).map(Arc::new);
             let socket = match convert(socket) {
                 Ok(s) => s,
@@ -394,6 +443,63 @@ fn serve(
     // Dropping the runtime cancels the tasks still waiting out a delay, and closes the sockets.
 }
 
+impl Shared {
+    /// Answers one request `message` from `peer` into `out`, counting what happened. False
+    /// when there is no reply: malformed, an unknown community, lost (`rng` draws the loss of
+    /// a lossy transport), silent after `answered` replies, or dropped by the responder.
+    fn answer(
+        &self,
+        message: &[u8],
+        peer: SocketAddr,
+        rng: Option<&mut XorShift>,
+        answered: &mut u64,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let counters = &self.counters;
+        Counters::bump(&counters.requests);
+        let responder = match read_message(message) {
+            Ok(msg) => match self.responders.get(msg.community) {
+                Some(responder) => responder,
+                None => {
+                    Counters::bump(&counters.unknown_community);
+                    tracing::debug!(
+                        %peer,
+                        community = %String::from_utf8_lossy(msg.community),
+                        "unknown community: no reply"
+                    );
+                    return false;
+                }
+            },
+            Err(e) => {
+                Counters::bump(&counters.malformed);
+                tracing::debug!(%peer, error = %e, "malformed datagram");
+                return false;
+            }
+        };
+        let lost = rng.is_some_and(|rng| self.loss > 0.0 && rng.next_f64() < self.loss);
+        if lost || self.silent_after.is_some_and(|n| *answered >= n) {
+            Counters::bump(&counters.lost);
+            return false;
+        }
+        match responder.respond(message, out) {
+            Ok(Reply::Sent { .. }) => {}
+            Ok(reply) => {
+                Counters::bump(&counters.responder_dropped);
+                tracing::debug!(%peer, ?reply, "responder dropped the request");
+                return false;
+            }
+            Err(e) => {
+                Counters::bump(&counters.malformed);
+                tracing::debug!(%peer, error = %e, "malformed request");
+                return false;
+            }
+        }
+        Counters::bump(&counters.replies);
+        *answered += 1;
+        true
+    }
+}
+
 /// Serves one listening socket forever.
 async fn serve_socket(
     shared: Arc<Shared>,
@@ -415,48 +521,10 @@ async fn serve_socket(
                 continue;
             }
         };
-        Counters::bump(&counters.requests);
         let datagram = &buf[..len];
-        let responder = match read_message(datagram) {
-            Ok(msg) => match shared.responders.get(msg.community) {
-                Some(responder) => responder,
-                None => {
-                    Counters::bump(&counters.unknown_community);
-                    tracing::debug!(
-                        %peer,
-                        community = %String::from_utf8_lossy(msg.community),
-                        "unknown community: no reply"
-                    );
-                    continue;
-                }
-            },
-            Err(e) => {
-                Counters::bump(&counters.malformed);
-                tracing::debug!(%peer, error = %e, "malformed datagram");
-                continue;
-            }
-        };
-        if shared.loss > 0.0 && rng.next_f64() < shared.loss
-            || shared.silent_after.is_some_and(|n| answered >= n)
-        {
-            Counters::bump(&counters.lost);
+        if !shared.answer(datagram, peer, Some(&mut rng), &mut answered, &mut out) {
             continue;
         }
-        match responder.respond(datagram, &mut out) {
-            Ok(Reply::Sent { .. }) => {}
-            Ok(reply) => {
-                Counters::bump(&counters.responder_dropped);
-                tracing::debug!(%peer, ?reply, "responder dropped the request");
-                continue;
-            }
-            Err(e) => {
-                Counters::bump(&counters.malformed);
-                tracing::debug!(%peer, error = %e, "malformed request");
-                continue;
-            }
-        }
-        Counters::bump(&counters.replies);
-        answered += 1;
         let wait = shared.delay + rng.duration_up_to(shared.jitter);
         if wait.is_zero() {
             if let Err(e) = reply_socket.send_to(&out, peer).await {
@@ -473,92 +541,5 @@ async fn serve_socket(
                 }
             });
         }
-    }
-}
-
-/// True when `community` is a path snmpsim would map inside the data directory.
-fn community_is_safe(community: &str) -> bool {
-    !community.is_empty()
-        && !community.starts_with('/')
-        && !community.split(['/', '\\']).any(|part| part == "..")
-}
-
-/// Loads every `.snmprec` under `root` into `out`, keyed by community.
-fn load_dir(root: &Path, out: &mut HashMap<Vec<u8>, Arc<Mib>>) -> Result<(), SimError> {
-    let mut pending = vec![(root.to_path_buf(), 0usize)];
-    while let Some((dir, depth)) = pending.pop() {
-        let io_err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| SimError::Io { path, source }
-        };
-        for entry in std::fs::read_dir(&dir).map_err(io_err(&dir))? {
-            let entry = entry.map_err(io_err(&dir))?;
-            let path = entry.path();
-            // Follows symlinks, so a linked recording is served like a copied one.
-            let meta = std::fs::metadata(&path).map_err(io_err(&path))?;
-            if meta.is_dir() {
-                if depth < MAX_DIR_DEPTH {
-                    pending.push((path, depth + 1));
-                } else {
-                    tracing::warn!(path = %path.display(), "directory too deep, skipped");
-                }
-                continue;
-            }
-            if path.extension().and_then(|e| e.to_str()) != Some(SNMPREC_EXTENSION) {
-                continue;
-            }
-            let Some(community) = community_of(root, &path) else {
-                tracing::warn!(path = %path.display(), "file name is not UTF-8, skipped");
-                continue;
-            };
-            let text = std::fs::read_to_string(&path).map_err(io_err(&path))?;
-            let mib = Mib::from_snmprec(&text).map_err(|source| SimError::Snmprec {
-                path: path.clone(),
-                source,
-            })?;
-            tracing::debug!(%community, instances = mib.len(), "loaded recording");
-            out.insert(community.into_bytes(), Arc::new(mib));
-        }
-    }
-    Ok(())
-}
-
-/// The community of the recording at `path` under `root`: its relative path without the
-/// extension, `/`-separated. `None` when a component is not UTF-8.
-fn community_of(root: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?.with_extension("");
-    let parts: Option<Vec<&str>> = relative
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect();
-    Some(parts?.join("/"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn communities_that_escape_the_directory_are_refused() {
-        assert!(community_is_safe("recorded/linux-full-walk"));
-        assert!(community_is_safe("public"));
-        assert!(!community_is_safe(""));
-        assert!(!community_is_safe("/etc/passwd"));
-        assert!(!community_is_safe("../secret"));
-        assert!(!community_is_safe("a/../../b"));
-        assert!(community_is_safe("a..b"));
-    }
-
-    #[test]
-    fn community_is_the_relative_path_without_extension() {
-        let root = Path::new("/data");
-        assert_eq!(
-            community_of(root, Path::new("/data/recorded/linux-full-walk.snmprec")).as_deref(),
-            Some("recorded/linux-full-walk")
-        );
-        assert_eq!(
-            community_of(root, Path::new("/data/public.snmprec")).as_deref(),
-            Some("public")
-        );
     }
 }

@@ -1,7 +1,7 @@
 //! The collector end to end, on loopback:
 //! - against net-snmp's real `snmpd` (started here on a free port with a generated config): a
 //!   full v2c walk equals `snmpbulkwalk`'s, and a full v1 walk equals `snmpwalk`'s, record for
-//!   record (OID, type, value);
+//!   record (OID, type, value), over UDP and over TCP (`tcp:`, RFC 3430);
 //! - against 1,000 simulated hosts (the simulator on 1,000 ports, in child processes) with 100
 //!   sessions at once: every host's result is right, and the collector's process never has 100
 //!   file descriptors open.
@@ -10,7 +10,7 @@
 //! installs both. Without them these tests print why they skip, and fail when `CI` is set.
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use snmp_stream_actors::core::config::ConfigOverrides;
-use snmp_stream_actors::core::{Community, Host, Oid, Request, Response, Status};
+use snmp_stream_actors::core::{Community, Host, Oid, Request, Response, Status, Transport};
 use snmp_stream_actors::{SessionManager, walk};
 use snmp_stream_sim::Mib;
 use snmp_stream_tests::net_snmp::{
@@ -79,14 +79,15 @@ impl Snmpd {
         std::fs::create_dir_all(dir.join("persist")).unwrap();
         // Read-only access for `public` from loopback only; nothing else is configured.
         std::fs::write(dir.join("snmpd.conf"), "rocommunity public 127.0.0.1\n").unwrap();
-        // A free port: bind, read it, release (a race with another process is harmless here:
-        // snmpd would fail to start and the readiness wait says so).
-        let port = UdpSocket::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        // A port free for UDP and TCP: bind, read it, release (a race with another process is
+        // harmless here: snmpd would fail to start and the readiness wait says so).
+        let addr = (0..100)
+            .find_map(|_| {
+                let udp = UdpSocket::bind("127.0.0.1:0").ok()?;
+                let addr = udp.local_addr().ok()?;
+                TcpListener::bind(addr).ok().map(|_| addr)
+            })
+            .expect("a loopback port free for UDP and TCP");
         let child = Command::new(binary)
             .args(["-f", "-r", "-C", "-Lf"])
             .arg(dir.join("snmpd.log"))
@@ -94,7 +95,8 @@ impl Snmpd {
             .arg(dir.join("snmpd.conf"))
             .arg("-p")
             .arg(dir.join("snmpd.pid"))
-            .arg(format!("udp:{addr}"))
+            // UDP and TCP on the same port, as agents that offer both do.
+            .arg(format!("udp:{addr},tcp:{addr}"))
             .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
             // No MIB files are needed: everything is numeric.
             .env("MIBS", "")
@@ -126,8 +128,8 @@ impl Snmpd {
         panic!("snmpd did not answer on {target} within 20 s; its log:\n{log}");
     }
 
-    fn host(&self) -> Host {
-        Host::ip(self.addr.ip(), self.addr.port())
+    fn host(&self, transport: Transport) -> Host {
+        Host::ip(self.addr.ip(), self.addr.port()).with_transport(transport)
     }
 }
 
@@ -154,7 +156,7 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn compare_with_net_snmp(tool: &str, version: &str, community: Community) {
+fn compare_with_net_snmp(tool: &str, version: &str, community: Community, transport: Transport) {
     let _serial = one_at_a_time();
     let Some(snmpd) = Snmpd::start() else {
         return;
@@ -162,14 +164,15 @@ fn compare_with_net_snmp(tool: &str, version: &str, community: Community) {
     if !have(tool) {
         return;
     }
-    let target = snmpd.addr.to_string();
+    // net-snmp's spelling of the target is ours.
+    let target = snmpd.host(transport).to_string();
     let mut args = vec![version, "-c", "public"];
     args.extend(OUTPUT_OPTIONS);
     args.extend(["-t", "3", "-r", "1", target.as_str(), ".1.3"]);
     for attempt in 1..=3 {
         let before = snmp_stream_tests::net_snmp::walk(tool, &args);
         let response = walk(
-            snmpd.host(),
+            snmpd.host(transport),
             community.clone(),
             vec!["1.3".parse().unwrap()],
         )
@@ -243,8 +246,8 @@ fn compare_with_net_snmp(tool: &str, version: &str, community: Community) {
             ours.len()
         );
         eprintln!(
-            "{tool} {version}: {} records equal ({volatile} live values checked by type and \
-             range)",
+            "{tool} {version} over {transport}: {} records equal ({volatile} live values \
+             checked by type and range)",
             ours.len()
         );
         return;
@@ -254,12 +257,27 @@ fn compare_with_net_snmp(tool: &str, version: &str, community: Community) {
 
 #[test]
 fn snmpd_full_walk_v2c_equals_snmpbulkwalk() {
-    compare_with_net_snmp("snmpbulkwalk", "-v2c", Community::v2c("public"));
+    compare_with_net_snmp(
+        "snmpbulkwalk",
+        "-v2c",
+        Community::v2c("public"),
+        Transport::Udp,
+    );
 }
 
 #[test]
 fn snmpd_full_walk_v1_equals_snmpwalk() {
-    compare_with_net_snmp("snmpwalk", "-v1", Community::v1("public"));
+    compare_with_net_snmp("snmpwalk", "-v1", Community::v1("public"), Transport::Udp);
+}
+
+#[test]
+fn snmpd_full_walk_over_tcp_equals_snmpbulkwalk_over_tcp() {
+    compare_with_net_snmp(
+        "snmpbulkwalk",
+        "-v2c",
+        Community::v2c("public"),
+        Transport::Tcp,
+    );
 }
 
 /// A `sim-agent` child process serving the bundled recording on `ports` ports.

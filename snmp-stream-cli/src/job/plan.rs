@@ -527,10 +527,13 @@ oids = ["sysDescr.0"]
     fn the_example_job_file_loads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/job.toml");
         let plan = load(&path, None).unwrap();
-        assert_eq!(plan.hosts.len(), 3);
+        assert_eq!(plan.hosts.len(), 4);
         assert_eq!(plan.groups, ["system", "interfaces", "routes"]);
-        assert_eq!(plan.requests.len(), 9);
-        let odd = &plan.requests[6].1;
+        assert_eq!(plan.requests.len(), 12);
+        let tcp = &plan.requests[6].1;
+        assert_eq!(tcp.host().transport(), snmp_stream_core::Transport::Tcp);
+        assert_eq!(tcp.host().to_string(), "tcp:192.0.2.4:161");
+        let odd = &plan.requests[9].1;
         assert_eq!(odd.community().version(), Version::V1);
         assert_eq!(odd.req_id(), b"system");
         assert_eq!(odd.config().timeout, Some(Duration::from_secs(5)));

@@ -4,12 +4,14 @@
 //!   `Vec<u8>`.
 //! - [`read`](mod@read): a zero-allocation, lenient reader that walks a message's header and varbinds
 //!   in place, handing out borrowed [`crate::Value`]s.
+//! - [`stream`]: splits a TCP byte stream into messages (RFC 3430).
 //!
 //! The message layer (version, community) is kept apart from the PDU layer (request-id,
 //! error fields, varbinds) so that an SNMPv3 header and scoped PDU can later wrap the same
 //! PDU code.
 
 pub mod read;
+pub mod stream;
 pub mod write;
 
 pub use read::{

@@ -195,6 +195,20 @@ impl Session {
         }
     }
 
+    /// The transport lost every message in flight: a stream connection (TCP) closed. Each PDU
+    /// in flight is resent at the next [`Session::poll_transmit`] without waiting out its
+    /// timer, as one of its retries; a PDU with no retry left waits for its timer and then
+    /// takes the host down as a timeout does.
+    pub fn handle_connection_lost(&mut self) {
+        for f in &mut self.in_flight {
+            let p = self.partitions.iter().find(|p| p.id == f.partition);
+            let retries = p.map_or(0, |p| p.config.retries());
+            if !f.resend && (f.attempts.len() as u32) <= retries {
+                f.resend = true;
+            }
+        }
+    }
+
     /// Ends all remaining work with `error`: every queued or in-flight partition becomes a
     /// response (Partial when it has data, Failed otherwise) for [`Session::poll_event`].
     ///

@@ -6,7 +6,7 @@ use std::fmt;
 mod host;
 mod range;
 
-pub use host::{DEFAULT_PORT, Host, HostError, HostName};
+pub use host::{DEFAULT_PORT, Family, Host, HostError, HostName, Transport};
 pub use range::{IndexRange, RangeError};
 
 use crate::community::Community;
@@ -249,6 +249,61 @@ mod tests {
         assert_eq!("[::1]x".parse::<Host>(), Err(HostError::BadBrackets));
         assert_eq!("[nope]:1".parse::<Host>(), Err(HostError::BadName));
         assert_eq!("bad host".parse::<Host>(), Err(HostError::BadName));
+        assert_eq!("10.0.0".parse::<Host>(), Err(HostError::BadName));
+        assert_eq!("10.0.0.256:161".parse::<Host>(), Err(HostError::BadName));
+        assert_eq!(
+            "udp6:192.0.2.1".parse::<Host>(),
+            Err(HostError::WrongFamily)
+        );
+        assert_eq!("tcp:".parse::<Host>(), Err(HostError::BadPort));
+        assert_eq!("tcp:bad host".parse::<Host>(), Err(HostError::BadName));
+    }
+
+    #[test]
+    fn transport_prefixes_as_net_snmp_spells_them() {
+        let h: Host = "tcp:192.0.2.1:1161".parse().unwrap();
+        assert_eq!(h.transport(), Transport::Tcp);
+        assert_eq!(h.name(), &HostName::Ip("192.0.2.1".parse().unwrap()));
+        assert_eq!(
+            (h.port(), h.to_string().as_str()),
+            (1161, "tcp:192.0.2.1:1161")
+        );
+        let h: Host = "TCP6:[::1]".parse().unwrap();
+        assert_eq!((h.transport(), h.port()), (Transport::Tcp, 161));
+        assert_eq!(h.to_string(), "tcp:[::1]:161");
+        let h: Host = "udp6:::1".parse().unwrap();
+        assert_eq!(h, Host::ip(IpAddr::V6(Ipv6Addr::LOCALHOST), 161));
+        let h: Host = "udp:router1".parse().unwrap();
+        assert_eq!((h.transport(), h.family()), (Transport::Udp, None));
+        assert_eq!(h.to_string(), "router1:161");
+        let h: Host = "udpv6:router1:1161".parse().unwrap();
+        assert_eq!(h.family(), Some(Family::V6));
+        assert_eq!(h.to_string(), "udp6:router1:1161");
+        let h: Host = "tcpipv6:router1".parse().unwrap();
+        assert_eq!(
+            (h.transport(), h.family()),
+            (Transport::Tcp, Some(Family::V6))
+        );
+        // A host named like a prefix, with a port, is still that host.
+        let h: Host = "tcp:161".parse().unwrap();
+        assert_eq!(
+            (h.name(), h.transport()),
+            (&HostName::Dns("tcp".into()), Transport::Udp)
+        );
+        // Every form displays as text that parses back to the same host.
+        for s in [
+            "router1",
+            "tcp:router1:16",
+            "udp6:r",
+            "tcp6:r:9",
+            "[::1]:5",
+            "tcp:[::1]:5",
+            "tcp:10.1.1.1",
+            "udp:10.1.1.1:7",
+        ] {
+            let h: Host = s.parse().unwrap();
+            assert_eq!(h.to_string().parse::<Host>().unwrap(), h, "{s}");
+        }
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct SimulatorConfig {
     pub(super) reply_from_other_port: bool,
     pub(super) reply_from_address: Option<IpAddr>,
     pub(super) silent_after: Option<u64>,
+    pub(super) tcp: bool,
+    pub(super) tcp_close_after: Option<u64>,
     pub(super) seed: u64,
 }
 
@@ -53,6 +55,8 @@ impl Default for SimulatorConfig {
             reply_from_other_port: false,
             reply_from_address: None,
             silent_after: None,
+            tcp: false,
+            tcp_close_after: None,
             seed: 0x5eed_5eed_5eed_5eed,
         }
     }
@@ -144,6 +148,21 @@ impl SimulatorConfig {
     /// leaves unanswered count as lost.
     pub fn silent_after(mut self, replies: u64) -> Self {
         self.silent_after = Some(replies);
+        self
+    }
+
+    /// Also serve over TCP (RFC 3430): a TCP listener on each UDP socket's address and port,
+    /// with the same data. Loss does not apply to it; the other faults do.
+    pub fn tcp(mut self, on: bool) -> Self {
+        self.tcp = on;
+        self
+    }
+
+    /// Close each TCP connection after it carried `replies` replies, as agents that limit a
+    /// connection's life do; the client reconnects for the rest. Implies [`tcp`](Self::tcp).
+    pub fn tcp_close_after(mut self, replies: u64) -> Self {
+        self.tcp = true;
+        self.tcp_close_after = Some(replies);
         self
     }
 

@@ -68,6 +68,8 @@ pub enum ErrorKind {
     MissingFromReply = 12,
     /// A varbind's value could not be decoded.
     MalformedValue = 13,
+    /// No TCP connection to the agent could be made.
+    Connect = 14,
 }
 
 impl ErrorKind {
@@ -89,6 +91,7 @@ impl ErrorKind {
             Cancelled,
             MissingFromReply,
             MalformedValue,
+            Connect,
         ]
         .get(usize::from(code))
         .copied()
@@ -105,6 +108,7 @@ impl ErrorKind {
             CollectError::NonIncreasingOid { .. } => ErrorKind::NonIncreasingOid,
             CollectError::Send(_) => ErrorKind::Send,
             CollectError::Resolve => ErrorKind::Resolve,
+            CollectError::Connect(_) => ErrorKind::Connect,
             CollectError::MissingFromReply { .. } => ErrorKind::MissingFromReply,
             CollectError::MalformedValue { .. } => ErrorKind::MalformedValue,
             CollectError::RowCap { .. } => ErrorKind::RowCap,
@@ -130,6 +134,7 @@ impl ErrorKind {
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::MissingFromReply => "missing",
             ErrorKind::MalformedValue => "malformed-value",
+            ErrorKind::Connect => "connect",
         }
     }
 }
