@@ -134,10 +134,13 @@ impl HostActor {
         let config_accepts = config.accept_other_source() && peer.transport == Transport::Udp;
         let id_window = id_window(None, None, &config);
         let link = match peer.transport {
+            // As long as UDP would try: the kernel resends a lost SYN after 1 s, 3 s, ...
             Transport::Tcp => Link::Tcp(TcpLink::new(
                 peer.addr,
                 &shared.bind,
-                config.timeout(),
+                config
+                    .timeout()
+                    .saturating_mul(config.retries().saturating_add(1)),
                 shared.counters.clone(),
             )),
             _ => {

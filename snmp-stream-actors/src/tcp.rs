@@ -5,9 +5,11 @@
 //!
 //! The session above does not know the transport. A retry it sends goes on the same
 //! connection. When the agent closes the connection, or it fails, the link is down: the session
-//! resends what was in flight at once (as retries) and the first of those opens a new one. A connection that
-//! cannot be made at all fails the host with [`CollectError::Connect`]: refused, unreachable,
-//! or not established within one timeout.
+//! resends what was in flight at once, each PDU as one of its retries (one with no retry left
+//! waits for its timer and then takes the host down as a timeout), and the first of those
+//! opens a new connection. A connection that cannot be made fails the host with
+//! [`CollectError::Connect`]: refused or unreachable at once, or not established within
+//! timeout × (retries + 1) of the collector's config, the time UDP would have tried.
 //!
 //! [`CollectError::Connect`]: snmp_stream_core::CollectError::Connect
 
@@ -75,8 +77,8 @@ pub(crate) struct TcpLink {
 #[derive(Debug)]
 enum State {
     Down,
-    /// Connecting; the messages due meanwhile, in order.
-    Connecting(Vec<Vec<u8>>),
+    /// Connecting (the task making the connection); the messages due meanwhile, in order.
+    Connecting(JoinHandle<()>, Vec<Vec<u8>>),
     Up {
         writer: mpsc::UnboundedSender<Vec<u8>>,
         tasks: [JoinHandle<()>; 2],
@@ -108,13 +110,12 @@ impl TcpLink {
                 // on its way: the message is lost like a dropped datagram, and retried.
                 let _ = writer.send(message.to_vec());
             }
-            State::Connecting(queued) => queued.push(message.to_vec()),
+            State::Connecting(_, queued) => queued.push(message.to_vec()),
             State::Down => {
                 self.generation += 1;
-                self.state = State::Connecting(vec![message.to_vec()]);
                 let (peer, bind, timeout) = (self.peer, self.bind, self.connect_timeout);
                 let (generation, actor) = (self.generation, actor.clone());
-                actix::spawn(async move {
+                let task = actix::spawn(async move {
                     let kind = match tokio::time::timeout(timeout, connect(peer, bind)).await {
                         Ok(Ok(stream)) => TcpEventKind::Connected(stream),
                         Ok(Err(e)) => TcpEventKind::ConnectFailed(e),
@@ -122,6 +123,7 @@ impl TcpLink {
                     };
                     actor.do_send(TcpEvent { generation, kind });
                 });
+                self.state = State::Connecting(task, vec![message.to_vec()]);
             }
         }
     }
@@ -134,7 +136,7 @@ impl TcpLink {
         }
         match event.kind {
             TcpEventKind::Connected(stream) => {
-                let State::Connecting(queued) = std::mem::replace(&mut self.state, State::Down)
+                let State::Connecting(_, queued) = std::mem::replace(&mut self.state, State::Down)
                 else {
                     return LinkChange::None;
                 };
@@ -172,10 +174,10 @@ impl TcpLink {
 
     /// Closes the connection, if one is up or being made.
     pub(crate) fn close(&mut self) {
-        if let State::Up { tasks, .. } = &self.state {
-            for task in tasks {
-                task.abort();
-            }
+        match &self.state {
+            State::Up { tasks, .. } => tasks.iter().for_each(JoinHandle::abort),
+            State::Connecting(task, _) => task.abort(),
+            State::Down => {}
         }
         self.state = State::Down;
         // Events of the closed connection are stale from now on.

@@ -265,11 +265,15 @@ fn check_resolves(host: &Host, arg: &str) -> anyhow::Result<()> {
     let HostName::Dns(name) = host.name() else {
         return Ok(());
     };
+    let family = host.family();
     let found = (name.as_str(), host.port())
         .to_socket_addrs()
-        .map(|mut a| a.next().is_some());
+        .map(|mut a| a.any(|a| family.is_none_or(|f| f.contains(a.ip()))));
     match found {
         Ok(true) => Ok(()),
+        Ok(false) if family.is_some() => {
+            bail!("host `{arg}` does not resolve to any IPv6 address")
+        }
         Ok(false) => bail!("host `{arg}` does not resolve to any address"),
         Err(e) => {
             // A word that is neither a host nor a known name is most likely a mistyped OID.

@@ -97,7 +97,7 @@ pub(crate) fn run(data: Option<PathBuf>, output: &Path, quiet: bool) -> anyhow::
     sim.stop();
     responses.sort_by_key(|r| r.request.req_id() != b"system");
 
-    let mut frames = output::frames(&responses)?;
+    let mut frames = snmp_stream_decode::responses_frames(&responses)?;
     snmp_stream_decode::write_parquet(&mut frames.records, output)?;
 
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -161,7 +161,7 @@ fn print_system(out: &mut impl Write, r: &Response) -> anyhow::Result<()> {
         let column = root.join(&[col as u32])?;
         let text = match rec.value().context("reading a collected buffer")? {
             Value::TimeTicks(t) => uptime(t),
-            v => output::value_text(&v),
+            v => snmp_stream_decode::text::value_line(&v),
         };
         writeln!(
             out,

@@ -1,7 +1,6 @@
 //! Where collected responses go: wireline files, parquet, CSV, and the readable text tables
 //! printed to a terminal.
 
-use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::fs::File;
 use std::io::{self, Write};
@@ -10,9 +9,10 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use clap::ValueEnum;
 use snmp_stream_core::wireline::file::WirelineFileWriter;
-use snmp_stream_core::{Oid, RequestKind, Response, Tag, Value};
+use snmp_stream_core::{Oid, RequestKind, Response};
 use snmp_stream_decode::polars::prelude::{AnyValue, DataFrame};
-use snmp_stream_decode::{FileFrames, decode_file_bytes, write_parquet};
+use snmp_stream_decode::text::{push_dotted_u64, push_hex, type_name};
+use snmp_stream_decode::{IndexGrid, responses_frames, write_parquet};
 
 use crate::names::entry_of;
 pub(crate) use crate::render::Render;
@@ -70,24 +70,6 @@ impl OutFormat {
             OutFormat::Csv => "csv",
         }
     }
-}
-
-/// The responses as the bytes of a wireline file, in order.
-pub(crate) fn wire_bytes<'a>(
-    responses: impl IntoIterator<Item = &'a Response>,
-) -> io::Result<Vec<u8>> {
-    let mut w = WirelineFileWriter::new(Vec::new())?;
-    for r in responses {
-        w.write_response(r)?;
-    }
-    w.into_inner()
-}
-
-/// The responses decoded as the decode crate reads a wireline file: the long frame (with each
-/// response's host) and the errors frame.
-pub(crate) fn frames(responses: &[Response]) -> anyhow::Result<FileFrames> {
-    let bytes = wire_bytes(responses).context("encoding the responses")?;
-    Ok(decode_file_bytes(&bytes)?)
 }
 
 /// Writes `responses` in `format` to `path`, or to `out` when `path` is `None` (the text
@@ -156,7 +138,7 @@ fn write_new_file(
         }
         OutFormat::Parquet => {
             // Its errors name the file.
-            write_parquet(&mut frames(responses)?.records, path)?;
+            write_parquet(&mut responses_frames(responses)?.records, path)?;
             Ok(())
         }
         OutFormat::Table | OutFormat::Long | OutFormat::Csv => {
@@ -174,9 +156,9 @@ fn write_text(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     if format == OutFormat::Csv {
-        print_frame(out, &frames(responses)?.records, false, true)?;
+        print_frame(out, &responses_frames(responses)?.records, false, true)?;
     } else if format == OutFormat::Long {
-        print_frame(out, &frames(responses)?.records, false, false)?;
+        print_frame(out, &responses_frames(responses)?.records, false, false)?;
     } else {
         for (i, r) in responses.iter().enumerate() {
             if i > 0 {
@@ -259,7 +241,7 @@ pub(crate) fn write_readable(
         let value = rec.value().context("reading a collected buffer")?;
         list.push(vec![
             render.name(&arcs),
-            type_name(rec.tag()),
+            type_name(rec.tag()).to_owned(),
             render.value(&value),
         ]);
     }
@@ -293,33 +275,24 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
             .get(c)
             .map_or_else(String::new, |o: &Oid| render.name(o.as_slice()))
     }));
-    let mut rows: BTreeMap<Vec<u64>, Vec<String>> = BTreeMap::new();
-    for rec in buf.records() {
-        let rec = rec.context("reading a collected buffer")?;
-        let Some(col) = cols.iter().position(|&c| c == rec.root_index()) else {
-            continue;
-        };
-        let index: Vec<u64> = rec.index().iter().collect();
-        let row = rows
-            .entry(index)
-            .or_insert_with(|| vec![String::new(); cols.len()]);
-        row[col] = render.value(&rec.value().context("reading a collected buffer")?);
-    }
+    let grid = IndexGrid::of(&buf, cols.len(), |root| {
+        cols.iter().position(|&c| c == root)
+    })?;
     let mut t = TextTable {
         header,
-        rows: Vec::with_capacity(rows.len()),
+        rows: Vec::with_capacity(grid.indexes.len()),
     };
-    for (index, cells) in rows {
-        let mut row = Vec::with_capacity(cells.len() + 1);
-        row.push(
-            index
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join("."),
-        );
-        row.extend(cells);
-        t.rows.push(row);
+    for (row, index) in grid.indexes.iter().enumerate() {
+        let mut cells = Vec::with_capacity(cols.len() + 1);
+        let mut dotted = String::new();
+        push_dotted_u64(&mut dotted, index);
+        cells.push(dotted);
+        cells.extend(grid.columns.iter().map(|c| {
+            c[row]
+                .as_ref()
+                .map_or_else(String::new, |v| render.value(v))
+        }));
+        t.rows.push(cells);
     }
     Ok(t)
 }
@@ -424,41 +397,6 @@ impl TextTable {
     }
 }
 
-/// The SMI type name of a record's tag, as snmpwalk prints it.
-fn type_name(tag: u8) -> String {
-    Tag::from_u8(tag).map_or_else(|| format!("tag 0x{tag:02x}"), |t| t.name().to_owned())
-}
-
-/// A value as one line of text: numbers in decimal, printable strings as they are (tabs and
-/// line breaks as spaces), other bytes as `0x` hex, OIDs dotted, the exceptions by name.
-pub(crate) fn value_text(v: &Value<'_>) -> String {
-    match *v {
-        Value::Integer(i) => i.to_string(),
-        Value::Counter32(u) | Value::Gauge32(u) | Value::TimeTicks(u) | Value::Counter64(u) => {
-            u.to_string()
-        }
-        Value::OctetString(b) => match std::str::from_utf8(b) {
-            Ok(s)
-                if !s
-                    .chars()
-                    .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n')) =>
-            {
-                s.replace(['\t', '\r', '\n'], " ")
-            }
-            _ => format!("0x{}", hex(b)),
-        },
-        Value::Opaque(b) | Value::Unknown { content: b, .. } => format!("0x{}", hex(b)),
-        Value::ObjectId(o) => o.to_string(),
-        Value::IpAddress([a, b, c, d]) => format!("{a}.{b}.{c}.{d}"),
-        Value::Null => String::new(),
-        Value::NoSuchObject => "noSuchObject".to_owned(),
-        Value::NoSuchInstance => "noSuchInstance".to_owned(),
-        Value::EndOfMibView => "endOfMibView".to_owned(),
-        // A kind of value added to the core after this was written.
-        other => format!("{other:?}"),
-    }
-}
-
 /// Prints a frame as text: a header line (unless `skip_header`), then one line per row. With
 /// `csv`, comma-separated and quoted (RFC 4180); otherwise tab-separated.
 pub(crate) fn print_frame(
@@ -504,11 +442,10 @@ fn render(v: &AnyValue<'_>) -> String {
     }
 }
 
-pub(crate) fn hex(b: &[u8]) -> String {
+/// Bytes in hex, as the text formats print a `bytes` cell.
+fn hex(b: &[u8]) -> String {
     let mut s = String::with_capacity(b.len() * 2);
-    for x in b {
-        let _ = write!(s, "{x:02x}");
-    }
+    push_hex(&mut s, b);
     s
 }
 
@@ -546,7 +483,7 @@ mod tests {
 
     #[test]
     fn values_read_as_text() {
-        assert_eq!(value_text(&Value::OctetString(b"eth0")), "eth0");
+        use snmp_stream_core::Value;
         // net-snmp's -On and -Ox.
         let r = Render::parse(&["nx".to_string()]).unwrap();
         assert_eq!(r.value(&Value::OctetString(b"tt")), "0x7474");
@@ -558,13 +495,10 @@ mod tests {
         let e = Render::parse(&["q".to_string()]).unwrap_err().to_string();
         assert_eq!(e, "unsupported output option -Oq (supported: -On, -Ox)");
         assert_eq!(
-            value_text(&Value::OctetString(&[0, 0x1b, 0xff])),
+            plain.value(&Value::OctetString(&[0, 0x1b, 0xff])),
             "0x001bff"
         );
-        assert_eq!(value_text(&Value::IpAddress([10, 0, 0, 1])), "10.0.0.1");
-        assert_eq!(value_text(&Value::NoSuchInstance), "noSuchInstance");
-        assert_eq!(type_name(0x46), "Counter64");
-        assert_eq!(type_name(0x47), "tag 0x47");
+        assert_eq!(hex(&[0, 0x1b, 0xff]), "001bff");
     }
 
     #[test]

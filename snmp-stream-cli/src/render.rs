@@ -5,8 +5,9 @@ use anyhow::{Context, bail};
 use snmp_stream_core::wireline::WirelineWriter;
 use snmp_stream_core::{RequestKind, Response, Value};
 
+use snmp_stream_decode::text::{push_hex, value_line};
+
 use crate::names::display_name;
-use crate::output::{hex, value_text};
 
 /// How names and values print in the readable formats: net-snmp's `-O` output options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,8 +47,12 @@ impl Render {
     /// A value as printed; with `-Ox` an OCTET STRING is hex even when printable.
     pub(crate) fn value(self, v: &Value<'_>) -> String {
         match *v {
-            Value::OctetString(b) if self.hex => format!("0x{}", hex(b)),
-            _ => value_text(v),
+            Value::OctetString(b) if self.hex => {
+                let mut s = String::from("0x");
+                push_hex(&mut s, b);
+                s
+            }
+            _ => value_line(v),
         }
     }
 }

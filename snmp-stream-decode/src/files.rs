@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use snmp_stream_core::Response;
 use snmp_stream_core::wireline::file::{FileError, FileErrorKind, FrameMeta, frames};
 use snmp_stream_core::wireline::{Wireline, WirelineWriter};
 
@@ -50,29 +51,38 @@ pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, DecodeError> {
             DecodeError::Wireline(w) => DecodeError::File(frame.buffer_error(w)),
             other => other,
         })?;
-        match &mut records {
-            None => records = Some(df),
-            Some(all) => {
-                all.vstack_mut_owned(df)?;
-            }
-        }
+        append(&mut records, df)?;
         if let Some(m) = frame.meta {
             metas.push(m);
         }
         count += 1;
     }
-    let records = match records {
-        Some(mut r) => {
-            r.rechunk_mut();
-            r
-        }
-        None => empty_long_frame()?,
-    };
+    let records = stacked(records)?;
     Ok(FileFrames {
         records,
         errors: errors_frame(&metas)?,
         frames: count,
         truncated,
+    })
+}
+
+/// The frames a wireline file of `responses` would decode to, straight from their buffers
+/// (nothing is encoded): the long frame with each response's host, and the errors frame.
+pub fn responses_frames(responses: &[Response]) -> Result<FileFrames, DecodeError> {
+    let mut records: Option<DataFrame> = None;
+    let mut metas = Vec::with_capacity(responses.len());
+    for r in responses {
+        let meta = FrameMeta::of(r);
+        let df = long_frame(&r.buffer.read()?, Some(&meta.host))?;
+        append(&mut records, df)?;
+        metas.push(meta);
+    }
+    let records = stacked(records)?;
+    Ok(FileFrames {
+        records,
+        errors: errors_frame(&metas)?,
+        frames: responses.len(),
+        truncated: None,
     })
 }
 
@@ -105,18 +115,9 @@ pub fn files_to_parquet(
         if let Some(t) = f.truncated {
             truncated.push((p.clone(), t));
         }
-        match &mut all {
-            None => all = Some(f.records),
-            Some(a) => {
-                a.vstack_mut_owned(f.records)?;
-            }
-        }
+        append(&mut all, f.records)?;
     }
-    let mut all = match all {
-        Some(a) => a,
-        None => empty_long_frame()?,
-    };
-    all.rechunk_mut();
+    let mut all = stacked(all)?;
     write_parquet(&mut all, out)?;
     Ok((all.height(), truncated))
 }
@@ -154,6 +155,28 @@ pub fn errors_frame(metas: &[FrameMeta]) -> Result<DataFrame, DecodeError> {
             Column::new("message".into(), message),
         ],
     )?)
+}
+
+/// Appends `df` to the frames stacked so far.
+fn append(records: &mut Option<DataFrame>, df: DataFrame) -> Result<(), DecodeError> {
+    match records {
+        None => *records = Some(df),
+        Some(all) => {
+            all.vstack_mut_owned(df)?;
+        }
+    }
+    Ok(())
+}
+
+/// The stacked frames in one chunk, or the empty long frame when there were none.
+fn stacked(records: Option<DataFrame>) -> Result<DataFrame, DecodeError> {
+    match records {
+        Some(mut r) => {
+            r.rechunk_mut();
+            Ok(r)
+        }
+        None => empty_long_frame(),
+    }
 }
 
 fn empty_long_frame() -> Result<DataFrame, DecodeError> {

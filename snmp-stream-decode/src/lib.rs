@@ -34,6 +34,12 @@
 //! One row per distinct index in OID order, an `index` column, then one typed column per root
 //! OID, named by the built-in [`aliases`] (`ifDescr`, `ifHCInOctets`, …) or by the dotted OID.
 //!
+//! ## Text
+//!
+//! [`text`] turns records into text once for every reader: the frames' string columns and the
+//! `snmp-stream` command's printed tables (built, like the table frame, on [`IndexGrid`]) use
+//! the same printable-string test, type names and value forms.
+//!
 //! ## Parquet
 //!
 //! [`write_parquet`] writes either frame to a file; [`read_parquet`] reads one back.
@@ -46,7 +52,8 @@
 //! `host`, `req_id`, `timestamp`, `kind`, `message`). A truncated last frame (a file still being
 //! written) is reported in [`FileFrames::truncated`] after the complete frames before it; other
 //! damage is an error naming the byte offset in the file. [`files_to_parquet`] writes many files
-//! as one parquet dataset.
+//! as one parquet dataset. [`responses_frames`] gives the same frames straight from collected
+//! responses, without a file.
 //!
 //! ## Not done yet
 //!
@@ -92,12 +99,15 @@ pub mod aliases;
 mod files;
 mod long;
 mod table;
+pub mod text;
 
-pub use files::{FileFrames, decode_file, decode_file_bytes, errors_frame, files_to_parquet};
+pub use files::{
+    FileFrames, decode_file, decode_file_bytes, errors_frame, files_to_parquet, responses_frames,
+};
 pub use long::{LONG_COLUMNS, long_frame};
 pub use polars;
 pub use snmp_stream_core::wireline;
-pub use table::table_frame;
+pub use table::{IndexGrid, table_frame};
 
 /// Why a buffer could not be turned into a frame, or a frame into parquet.
 #[derive(Debug, thiserror::Error)]

@@ -1,12 +1,11 @@
 //! The long frame: one row per record.
 
-use std::sync::OnceLock;
-
 use polars::prelude::*;
+use snmp_stream_core::Value;
 use snmp_stream_core::wireline::Wireline;
-use snmp_stream_core::{SubIds, Tag, Value};
 
 use crate::DecodeError;
+use crate::text::{printable, push_dotted, push_dotted_u64, push_ip, type_name};
 
 /// Column names of the long frame, in order (see the crate docs for their types).
 pub const LONG_COLUMNS: [&str; 12] = [
@@ -40,7 +39,6 @@ pub fn long_frame(buf: &Wireline<'_>, host: Option<&str>) -> Result<DataFrame, D
             s
         })
         .collect();
-    let names = tag_names();
 
     let mut timestamp: Vec<i64> = Vec::with_capacity(n);
     let mut root_oid = StringChunkedBuilder::new("root_oid".into(), n);
@@ -62,7 +60,7 @@ pub fn long_frame(buf: &Wireline<'_>, host: Option<&str>) -> Result<DataFrame, D
         scratch.clear();
         push_dotted(&mut scratch, rec.index());
         index.append_value(&scratch);
-        value_type.append_value(&names[usize::from(rec.tag())]);
+        value_type.append_value(type_name(rec.tag()));
 
         let value = rec.value()?;
         match value {
@@ -133,120 +131,4 @@ pub fn long_frame(buf: &Wireline<'_>, host: Option<&str>) -> Result<DataFrame, D
         ip.finish().into_column(),
     ];
     Ok(DataFrame::new(n, columns)?)
-}
-
-/// The `value_type` name of every tag byte: the SMI name, or `tag 0x47` for one SNMP does not
-/// define.
-pub(crate) fn tag_names() -> &'static [String; 256] {
-    static NAMES: OnceLock<[String; 256]> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        std::array::from_fn(|b| {
-            let b = b as u8;
-            Tag::from_u8(b).map_or_else(|| format!("tag {b:#04x}"), |t| t.name().to_owned())
-        })
-    })
-}
-
-/// The bytes as text when they are UTF-8 with no control characters other than tab, CR and LF.
-pub(crate) fn printable(b: &[u8]) -> Option<&str> {
-    let s = std::str::from_utf8(b).ok()?;
-    s.chars()
-        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
-        .then_some(s)
-}
-
-/// Appends the sub-identifiers in dotted form.
-#[inline]
-pub(crate) fn push_dotted(out: &mut String, subs: SubIds<'_>) {
-    match subs {
-        SubIds::U32(s) => {
-            for (i, &v) in s.iter().enumerate() {
-                if i > 0 {
-                    out.push('.');
-                }
-                push_u64(out, u64::from(v));
-            }
-        }
-        SubIds::U64(s) => push_dotted_u64(out, s),
-        other => {
-            for (i, v) in other.iter().enumerate() {
-                if i > 0 {
-                    out.push('.');
-                }
-                push_u64(out, v);
-            }
-        }
-    }
-}
-
-/// Appends 64-bit sub-identifiers in dotted form.
-#[inline]
-pub(crate) fn push_dotted_u64(out: &mut String, subs: &[u64]) {
-    for (i, &v) in subs.iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        push_u64(out, v);
-    }
-}
-
-/// Appends an IpAddress as a dotted quad.
-#[inline]
-pub(crate) fn push_ip(out: &mut String, a: [u8; 4]) {
-    for (i, &b) in a.iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        push_u64(out, u64::from(b));
-    }
-}
-
-/// Appends `n` in decimal (no formatting machinery: this is the hot path of `index`).
-#[inline]
-fn push_u64(out: &mut String, mut n: u64) {
-    if n < 10 {
-        out.push(char::from(b'0' + n as u8));
-        return;
-    }
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    while n > 0 {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimal_and_dotted() {
-        let mut s = String::new();
-        push_dotted_u64(&mut s, &[0, 9, 10, 255, u64::from(u32::MAX), u64::MAX]);
-        assert_eq!(s, format!("0.9.10.255.{}.{}", u32::MAX, u64::MAX));
-        s.clear();
-        push_ip(&mut s, [192, 0, 2, 1]);
-        assert_eq!(s, "192.0.2.1");
-    }
-
-    #[test]
-    fn printable_text() {
-        assert_eq!(printable(b"eth0"), Some("eth0"));
-        assert_eq!(printable(b""), Some(""));
-        assert_eq!(printable(b"a\tb\r\n"), Some("a\tb\r\n"));
-        assert_eq!(printable("é".as_bytes()), Some("é"));
-        assert_eq!(printable(&[0x00, 0x12, 0x79]), None);
-        assert_eq!(printable(&[0xff]), None);
-    }
-
-    #[test]
-    fn tag_names_cover_every_byte() {
-        let names = tag_names();
-        assert_eq!(names[0x46], "Counter64");
-        assert_eq!(names[0x04], "OCTET STRING");
-        assert_eq!(names[0x47], "tag 0x47");
-    }
 }

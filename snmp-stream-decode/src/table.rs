@@ -1,14 +1,56 @@
 //! The table frame: a WALK of table columns reassembled into one row per index.
 
-use std::fmt::Write as _;
-
 use polars::prelude::*;
 use snmp_stream_core::Value;
 use snmp_stream_core::wireline::Wireline;
 
 use crate::DecodeError;
 use crate::aliases::alias;
-use crate::long::{printable, push_dotted, push_dotted_u64, push_ip};
+use crate::text::{printable, push_dotted_u64, push_value};
+
+/// A WALK's records laid out as a table: one row per distinct index (the sub-identifiers after
+/// the root), in OID order (compared numerically), and the columns a caller maps roots to. The
+/// table frame ([`table_frame`]) and the command's printed tables are both built from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexGrid<'a> {
+    /// Each row's index, in OID order.
+    pub indexes: Vec<Vec<u64>>,
+    /// Per column, per row: its value, `None` where the row has none. When a (column, index)
+    /// pair occurs more than once the last record wins.
+    pub columns: Vec<Vec<Option<Value<'a>>>>,
+}
+
+impl<'a> IndexGrid<'a> {
+    /// The records of `buf` whose root index `column_of` maps to one of `columns` columns;
+    /// records of other roots are left out, and so are their indexes.
+    pub fn of(
+        buf: &Wireline<'a>,
+        columns: usize,
+        column_of: impl Fn(usize) -> Option<usize>,
+    ) -> Result<IndexGrid<'a>, DecodeError> {
+        let mut cells = Vec::new();
+        for rec in buf.records() {
+            let rec = rec?;
+            let Some(col) = column_of(rec.root_index()).filter(|&c| c < columns) else {
+                continue;
+            };
+            cells.push((rec.index().iter().collect::<Vec<u64>>(), col, rec.value()?));
+        }
+        let mut indexes: Vec<Vec<u64>> = cells.iter().map(|c| c.0.clone()).collect();
+        indexes.sort_unstable();
+        indexes.dedup();
+        let mut grid = vec![vec![None; indexes.len()]; columns];
+        for (index, col, value) in cells {
+            if let Ok(row) = indexes.binary_search(&index) {
+                grid[col][row] = Some(value);
+            }
+        }
+        Ok(IndexGrid {
+            indexes,
+            columns: grid,
+        })
+    }
+}
 
 /// What a table column holds, decided from all its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,35 +121,20 @@ pub fn table_frame(buf: &Wireline<'_>) -> Result<DataFrame, DecodeError> {
         col_of_root.push(col);
     }
 
-    let mut cells = Vec::new();
-    for rec in buf.records() {
-        let rec = rec?;
-        let index: Vec<u64> = rec.index().iter().collect();
-        // The reader checks every record's root index against the header's roots.
-        cells.push((index, col_of_root[rec.root_index()], rec.value()?));
-    }
-    let mut keys: Vec<&[u64]> = cells.iter().map(|c| c.0.as_slice()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let rows = keys.len();
-
-    let mut grid: Vec<Vec<Option<Value<'_>>>> = vec![vec![None; rows]; names.len()];
-    for (index, col, value) in &cells {
-        if let Ok(row) = keys.binary_search(&index.as_slice()) {
-            grid[*col][row] = Some(*value);
-        }
-    }
+    // The reader checks every record's root index against the header's roots.
+    let grid = IndexGrid::of(buf, names.len(), |root| col_of_root.get(root).copied())?;
+    let rows = grid.indexes.len();
 
     let mut columns = Vec::with_capacity(1 + names.len());
     let mut index = StringChunkedBuilder::new("index".into(), rows);
     let mut scratch = String::new();
-    for key in &keys {
+    for key in &grid.indexes {
         scratch.clear();
         push_dotted_u64(&mut scratch, key);
         index.append_value(&scratch);
     }
     columns.push(index.finish().into_column());
-    for (dotted, values) in names.iter().zip(&grid) {
+    for (dotted, values) in names.iter().zip(&grid.columns) {
         let name: PlSmallStr = alias(dotted).unwrap_or(dotted).into();
         let kind = values
             .iter()
@@ -170,7 +197,7 @@ fn build_column(name: PlSmallStr, kind: Kind, values: &[Option<Value<'_>>]) -> C
                 match v {
                     Some(v) => {
                         s.clear();
-                        push_text(&mut s, &v);
+                        push_value(&mut s, &v);
                         b.append_value(&s);
                     }
                     None => b.append_null(),
@@ -178,33 +205,6 @@ fn build_column(name: PlSmallStr, kind: Kind, values: &[Option<Value<'_>>]) -> C
             }
             b.finish().into_column()
         }
-    }
-}
-
-/// A value's text form: decimal numbers, printable text as it is and other bytes as `0x` hex,
-/// dotted OIDs and IpAddresses.
-fn push_text(out: &mut String, v: &Value<'_>) {
-    match *v {
-        Value::Integer(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Counter32(u) | Value::Gauge32(u) | Value::TimeTicks(u) | Value::Counter64(u) => {
-            let _ = write!(out, "{u}");
-        }
-        Value::OctetString(b) | Value::Opaque(b) | Value::Unknown { content: b, .. } => {
-            match printable(b) {
-                Some(s) if matches!(v, Value::OctetString(_)) => out.push_str(s),
-                _ => {
-                    out.push_str("0x");
-                    for byte in b {
-                        let _ = write!(out, "{byte:02x}");
-                    }
-                }
-            }
-        }
-        Value::ObjectId(o) => push_dotted(out, o),
-        Value::IpAddress(a) => push_ip(out, a),
-        _ => {}
     }
 }
 
@@ -219,15 +219,5 @@ mod tests {
         assert_eq!(combine(Some(Kind::Binary), Kind::Text), Kind::Binary);
         assert_eq!(combine(Some(Kind::Int), Kind::UInt), Kind::Mixed);
         assert_eq!(combine(Some(Kind::Mixed), Kind::Int), Kind::Mixed);
-    }
-
-    #[test]
-    fn text_forms() {
-        let mut s = String::new();
-        push_text(&mut s, &Value::OctetString(&[0, 0x12, 0xab]));
-        assert_eq!(s, "0x0012ab");
-        s.clear();
-        push_text(&mut s, &Value::Integer(-5));
-        assert_eq!(s, "-5");
     }
 }

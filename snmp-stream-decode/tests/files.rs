@@ -13,6 +13,11 @@ use snmp_stream_decode::{
 };
 
 fn buffer(n: u32) -> Vec<u8> {
+    wireline(n).as_bytes().to_vec()
+}
+
+/// `n` ifDescr records, `eth1` to `ethN`.
+fn wireline(n: u32) -> snmp_stream_core::WirelineBuf {
     let root: Oid = "1.3.6.1.2.1.2.2.1.2".parse().unwrap();
     let mut w = WirelineWriter::new(b"if-descr", std::slice::from_ref(&root));
     for i in 1..=n {
@@ -24,7 +29,7 @@ fn buffer(n: u32) -> Vec<u8> {
         )
         .unwrap();
     }
-    w.finish().as_bytes().to_vec()
+    w.finish()
 }
 
 fn meta(host: &str, errors: &[&str]) -> FrameMeta {
@@ -170,4 +175,59 @@ fn many_files_become_one_parquet_dataset() {
         "{e}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn collected_responses_give_the_frames_their_wireline_file_gives() {
+    use std::sync::Arc;
+
+    use snmp_stream_core::{CollectError, Community, Host, Request, Response, TimedError};
+
+    let request = |host: &str| {
+        Arc::new(
+            Request::walk(
+                host.parse::<Host>().unwrap(),
+                Community::v2c("public"),
+                vec!["1.3.6.1.2.1.2.2.1.2".parse().unwrap()],
+            )
+            .req_id(b"if-descr".to_vec())
+            .build()
+            .unwrap(),
+        )
+    };
+    let response = |host: &str, n: u32, errors: Vec<TimedError>| Response {
+        request: request(host),
+        range: None,
+        status: if errors.is_empty() {
+            Status::Complete
+        } else {
+            Status::Partial
+        },
+        buffer: wireline(n),
+        errors,
+        quirks: Quirks::default(),
+    };
+    let responses = [
+        response("r1", 2, Vec::new()),
+        response(
+            "tcp:r2:1161",
+            3,
+            vec![TimedError {
+                timestamp: 1_700_000_000_000_000_999,
+                error: CollectError::Timeout { attempts: 4 },
+            }],
+        ),
+    ];
+    let direct = snmp_stream_decode::responses_frames(&responses).unwrap();
+    let mut w = WirelineFileWriter::new(Vec::new()).unwrap();
+    for r in &responses {
+        w.write_response(r).unwrap();
+    }
+    let via_file = decode_file_bytes(&w.into_inner().unwrap()).unwrap();
+    assert_eq!(direct.frames, 2);
+    assert!(direct.records.equals_missing(&via_file.records));
+    assert!(direct.errors.equals_missing(&via_file.errors));
+    assert_eq!(direct.records.height(), 5);
+    let hosts = direct.records.column("host").unwrap().str().unwrap();
+    assert_eq!(hosts.get(4), Some("tcp:r2:1161"));
 }

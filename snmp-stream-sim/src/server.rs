@@ -182,10 +182,7 @@ impl Simulator {
                 socket.set_nonblocking(true)?;
                 Ok(socket)
             };
-            let socket = bind(addr).map_err(|source| SimError::Bind { addr, source })?;
-            let local = socket
-                .local_addr()
-                .map_err(|source| SimError::Bind { addr, source })?;
+            let (socket, listener, local) = bind_listening(addr, config.tcp)?;
             let other = if let Some(ip) = config.reply_from_address {
                 Some(bind_reply_address(ip, local, bind)?)
             } else if config.reply_from_other_port {
@@ -193,19 +190,6 @@ impl Simulator {
                 let other_addr = SocketAddr::new(local.ip(), 0);
                 Some(bind(other_addr).map_err(|source| SimError::Bind {
                     addr: other_addr,
-                    source,
-                })?)
-            } else {
-                None
-            };
-            let listener = if config.tcp {
-                let bind_tcp = || {
-                    let listener = std::net::TcpListener::bind(local)?;
-                    listener.set_nonblocking(true)?;
-                    Ok(listener)
-                };
-                Some(bind_tcp().map_err(|source| SimError::Bind {
-                    addr: local,
                     source,
                 })?)
             } else {
@@ -260,6 +244,38 @@ impl Simulator {
             stop: Some(stop_tx),
             thread: Some(thread),
         })
+    }
+}
+
+/// The UDP socket at `addr`, with a TCP listener on the same address and port when `tcp` is
+/// on, and their address. An ephemeral port (0) is chosen again while TCP has it taken.
+fn bind_listening(
+    addr: SocketAddr,
+    tcp: bool,
+) -> Result<(StdUdpSocket, Option<std::net::TcpListener>, SocketAddr), SimError> {
+    let mut tries = 0;
+    loop {
+        let err = |source| SimError::Bind { addr, source };
+        let socket = StdUdpSocket::bind(addr).map_err(err)?;
+        socket.set_nonblocking(true).map_err(err)?;
+        let local = socket.local_addr().map_err(err)?;
+        if !tcp {
+            return Ok((socket, None, local));
+        }
+        let listener = std::net::TcpListener::bind(local).and_then(|l| {
+            l.set_nonblocking(true)?;
+            Ok(l)
+        });
+        match listener {
+            Ok(l) => return Ok((socket, Some(l), local)),
+            Err(_) if addr.port() == 0 && tries < 64 => tries += 1,
+            Err(source) => {
+                return Err(SimError::Bind {
+                    addr: local,
+                    source,
+                });
+            }
+        }
     }
 }
 

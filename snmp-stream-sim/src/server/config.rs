@@ -151,15 +151,18 @@ impl SimulatorConfig {
         self
     }
 
-    /// Also serve over TCP (RFC 3430): a TCP listener on each UDP socket's address and port,
-    /// with the same data. Loss does not apply to it; the other faults do.
+    /// Also serve over TCP (RFC 3430): a TCP listener on each UDP socket's address and port
+    /// (an ephemeral UDP port is chosen again until TCP has it free too), with the same data
+    /// and protocol faults. Of the transport faults only the delay applies (no loss, no
+    /// jitter); `silent_after` counts the listener's replies apart from the UDP socket's.
     pub fn tcp(mut self, on: bool) -> Self {
         self.tcp = on;
         self
     }
 
-    /// Close each TCP connection after it carried `replies` replies, as agents that limit a
-    /// connection's life do; the client reconnects for the rest. Implies [`tcp`](Self::tcp).
+    /// Close each TCP connection after it carried `replies` replies (at least one), as agents
+    /// that limit a connection's life do; the client reconnects for the rest. Implies
+    /// [`tcp`](Self::tcp).
     pub fn tcp_close_after(mut self, replies: u64) -> Self {
         self.tcp = true;
         self.tcp_close_after = Some(replies);

@@ -3,9 +3,9 @@
 //! same data and faults; messages are split out of each connection's byte stream and answered
 //! in order on it.
 //!
-//! Of the transport faults, loss does not apply (TCP does not lose messages); a delay holds
-//! each reply in turn, as an agent answering one request at a time does; `silent_after`
-//! counts the replies of all connections to the listener. `tcp_close_after` closes a
+//! Of the transport faults, loss and jitter do not apply (TCP does not lose messages); a delay
+//! holds each reply in turn, as an agent answering one request at a time does; `silent_after`
+//! counts the replies of all connections to the listener, apart from the UDP socket's. `tcp_close_after` closes a
 //! connection after that many replies, as agents that limit a connection's life do.
 
 use std::net::SocketAddr;
