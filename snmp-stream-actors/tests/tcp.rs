@@ -80,26 +80,27 @@ fn records(r: &Response) -> Vec<(usize, String, String)> {
         .collect()
 }
 
-#[test]
-fn a_walk_over_tcp_has_the_records_of_the_walk_over_udp() {
-    let sim = start(SimulatorConfig::new().tcp(true));
-    let addr = sim.addrs()[0];
+/// Walks the whole recording at `addr` over UDP and over TCP, each to Complete.
+fn walk_both_ways(config: Config, addr: SocketAddr) -> (Vec<Response>, SessionManager) {
     let (responses, manager) = collect(
-        quick(),
+        config,
         vec![
             walk(host(addr, Transport::Udp), &["1.3.6"]),
             walk(host(addr, Transport::Tcp), &["1.3.6"]),
         ],
     );
     for r in &responses {
-        assert_eq!(
-            r.status,
-            Status::Complete,
-            "{}: {:?}",
-            r.request.host(),
-            r.errors
-        );
+        let host = r.request.host();
+        assert_eq!(r.status, Status::Complete, "{host}: {:?}", r.errors);
     }
+    (responses, manager)
+}
+
+#[test]
+fn a_walk_over_tcp_has_the_records_of_the_walk_over_udp() {
+    let sim = start(SimulatorConfig::new().tcp(true));
+    let addr = sim.addrs()[0];
+    let (responses, manager) = walk_both_ways(quick(), addr);
     let (udp, tcp) = (records(&responses[0]), records(&responses[1]));
     assert!(udp.len() > 3000, "{} records", udp.len());
     assert_eq!(tcp, udp);
@@ -140,22 +141,7 @@ fn a_connection_the_agent_closes_is_made_again_and_nothing_is_lost() {
         .timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let (responses, manager) = collect(
-        patient,
-        vec![
-            walk(host(addr, Transport::Udp), &["1.3.6"]),
-            walk(host(addr, Transport::Tcp), &["1.3.6"]),
-        ],
-    );
-    for r in &responses {
-        assert_eq!(
-            r.status,
-            Status::Complete,
-            "{}: {:?}",
-            r.request.host(),
-            r.errors
-        );
-    }
+    let (responses, manager) = walk_both_ways(patient, addr);
     assert_eq!(records(&responses[1]), records(&responses[0]));
     // The walk takes a few hundred PDUs: the agent closed the connection after every 20.
     let stats = manager.stats();

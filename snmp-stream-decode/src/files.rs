@@ -8,7 +8,7 @@ use snmp_stream_core::Response;
 use snmp_stream_core::wireline::file::{FileError, FileErrorKind, FrameMeta, frames};
 use snmp_stream_core::wireline::{Wireline, WirelineWriter};
 
-use crate::{DecodeError, long_frame, write_parquet};
+use crate::{FrameError, long_frame, write_parquet};
 
 /// What one wireline file decodes to.
 #[derive(Debug)]
@@ -30,7 +30,7 @@ pub struct FileFrames {
 /// A truncated last frame is not an error: the complete frames are returned and
 /// [`FileFrames::truncated`] says where the file ends. Any other damage is an error naming the
 /// byte offset in the file.
-pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, DecodeError> {
+pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, FrameError> {
     let mut records: Option<DataFrame> = None;
     let mut metas: Vec<FrameMeta> = Vec::new();
     let mut truncated = None;
@@ -42,13 +42,13 @@ pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, DecodeError> {
                 truncated = Some(e);
                 break;
             }
-            Err(e) => return Err(DecodeError::File(e)),
+            Err(e) => return Err(FrameError::File(e)),
         };
-        let words = frame.words().map_err(DecodeError::File)?;
-        let buf = Wireline::parse(&words).map_err(|e| DecodeError::File(frame.buffer_error(e)))?;
+        let words = frame.words().map_err(FrameError::File)?;
+        let buf = Wireline::parse(&words).map_err(|e| FrameError::File(frame.buffer_error(e)))?;
         let host = frame.meta.as_ref().map(|m| m.host.as_str());
         let df = long_frame(&buf, host).map_err(|e| match e {
-            DecodeError::Wireline(w) => DecodeError::File(frame.buffer_error(w)),
+            FrameError::Wireline(w) => FrameError::File(frame.buffer_error(w)),
             other => other,
         })?;
         append(&mut records, df)?;
@@ -68,7 +68,7 @@ pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, DecodeError> {
 
 /// The frames a wireline file of `responses` would decode to, straight from their buffers
 /// (nothing is encoded): the long frame with each response's host, and the errors frame.
-pub fn responses_frames(responses: &[Response]) -> Result<FileFrames, DecodeError> {
+pub fn responses_frames(responses: &[Response]) -> Result<FileFrames, FrameError> {
     let mut records: Option<DataFrame> = None;
     let mut metas = Vec::with_capacity(responses.len());
     for r in responses {
@@ -87,14 +87,14 @@ pub fn responses_frames(responses: &[Response]) -> Result<FileFrames, DecodeErro
 }
 
 /// [`decode_file_bytes`] of a file on disk; errors name the path.
-pub fn decode_file(path: impl AsRef<Path>) -> Result<FileFrames, DecodeError> {
+pub fn decode_file(path: impl AsRef<Path>) -> Result<FileFrames, FrameError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| DecodeError::Io {
+    let bytes = std::fs::read(path).map_err(|source| FrameError::Io {
         path: path.to_owned(),
         source,
     })?;
     decode_file_bytes(&bytes).map_err(|e| match e {
-        DecodeError::File(f) => DecodeError::InFile {
+        FrameError::File(f) => FrameError::InFile {
             path: path.to_owned(),
             error: f,
         },
@@ -107,7 +107,7 @@ pub fn decode_file(path: impl AsRef<Path>) -> Result<FileFrames, DecodeError> {
 pub fn files_to_parquet(
     paths: &[PathBuf],
     out: impl AsRef<Path>,
-) -> Result<(usize, Vec<(PathBuf, FileError)>), DecodeError> {
+) -> Result<(usize, Vec<(PathBuf, FileError)>), FrameError> {
     let mut all: Option<DataFrame> = None;
     let mut truncated = Vec::new();
     for p in paths {
@@ -123,7 +123,7 @@ pub fn files_to_parquet(
 }
 
 /// The errors recorded in frames' metadata, one row each.
-pub fn errors_frame(metas: &[FrameMeta]) -> Result<DataFrame, DecodeError> {
+pub fn errors_frame(metas: &[FrameMeta]) -> Result<DataFrame, FrameError> {
     let n: usize = metas.iter().map(|m| m.errors.len()).sum();
     let (mut host, mut req_id, mut ts, mut kind, mut message) = (
         Vec::with_capacity(n),
@@ -158,7 +158,7 @@ pub fn errors_frame(metas: &[FrameMeta]) -> Result<DataFrame, DecodeError> {
 }
 
 /// Appends `df` to the frames stacked so far.
-fn append(records: &mut Option<DataFrame>, df: DataFrame) -> Result<(), DecodeError> {
+fn append(records: &mut Option<DataFrame>, df: DataFrame) -> Result<(), FrameError> {
     match records {
         None => *records = Some(df),
         Some(all) => {
@@ -169,7 +169,7 @@ fn append(records: &mut Option<DataFrame>, df: DataFrame) -> Result<(), DecodeEr
 }
 
 /// The stacked frames in one chunk, or the empty long frame when there were none.
-fn stacked(records: Option<DataFrame>) -> Result<DataFrame, DecodeError> {
+fn stacked(records: Option<DataFrame>) -> Result<DataFrame, FrameError> {
     match records {
         Some(mut r) => {
             r.rechunk_mut();
@@ -179,7 +179,7 @@ fn stacked(records: Option<DataFrame>) -> Result<DataFrame, DecodeError> {
     }
 }
 
-fn empty_long_frame() -> Result<DataFrame, DecodeError> {
+fn empty_long_frame() -> Result<DataFrame, FrameError> {
     let empty = WirelineWriter::new(b"", &[]).finish();
     let words = empty.into_words();
     long_frame(&Wireline::parse(&words)?, None)

@@ -112,7 +112,7 @@ pub use table::{IndexGrid, table_frame};
 /// Why a buffer could not be turned into a frame, or a frame into parquet.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum DecodeError {
+pub enum FrameError {
     /// The buffer is truncated or corrupt; the error names the byte offset.
     #[error("corrupt wireline buffer: {0}")]
     Wireline(#[from] WirelineError),
@@ -141,13 +141,13 @@ pub enum DecodeError {
     },
 }
 
-impl DecodeError {
+impl FrameError {
     /// The byte offset of a corrupt buffer or file error: in the buffer for
-    /// [`DecodeError::Wireline`], in the file for [`DecodeError::File`] and [`DecodeError::InFile`].
+    /// [`FrameError::Wireline`], in the file for [`FrameError::File`] and [`FrameError::InFile`].
     pub fn offset(&self) -> Option<usize> {
         match self {
-            DecodeError::Wireline(e) => Some(e.offset),
-            DecodeError::File(e) | DecodeError::InFile { error: e, .. } => {
+            FrameError::Wireline(e) => Some(e.offset),
+            FrameError::File(e) | FrameError::InFile { error: e, .. } => {
                 usize::try_from(e.offset).ok()
             }
             _ => None,
@@ -156,9 +156,9 @@ impl DecodeError {
 }
 
 /// Writes a frame to a parquet file (created or truncated), returning the bytes written.
-pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<u64, DecodeError> {
+pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<u64, FrameError> {
     let path = path.as_ref();
-    let file = File::create(path).map_err(|source| DecodeError::Io {
+    let file = File::create(path).map_err(|source| FrameError::Io {
         path: path.to_owned(),
         source,
     })?;
@@ -166,9 +166,9 @@ pub fn write_parquet(df: &mut DataFrame, path: impl AsRef<Path>) -> Result<u64, 
 }
 
 /// Reads a parquet file written by [`write_parquet`] back into a frame.
-pub fn read_parquet(path: impl AsRef<Path>) -> Result<DataFrame, DecodeError> {
+pub fn read_parquet(path: impl AsRef<Path>) -> Result<DataFrame, FrameError> {
     let path = path.as_ref();
-    let file = File::open(path).map_err(|source| DecodeError::Io {
+    let file = File::open(path).map_err(|source| FrameError::Io {
         path: path.to_owned(),
         source,
     })?;

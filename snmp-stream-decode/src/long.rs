@@ -4,7 +4,7 @@ use polars::prelude::*;
 use snmp_stream_core::Value;
 use snmp_stream_core::wireline::Wireline;
 
-use crate::DecodeError;
+use crate::FrameError;
 use crate::text::{printable, push_dotted, push_dotted_u64, push_ip, type_name};
 
 /// Column names of the long frame, in order (see the crate docs for their types).
@@ -27,8 +27,8 @@ pub const LONG_COLUMNS: [&str; 12] = [
 ///
 /// `host` fills the `host` column (null when `None`); `req_id` is the buffer's request-id, read
 /// as lossy UTF-8. See the crate docs for the schema. A corrupt record fails the whole call
-/// with [`DecodeError::Wireline`], which carries the byte offset.
-pub fn long_frame(buf: &Wireline<'_>, host: Option<&str>) -> Result<DataFrame, DecodeError> {
+/// with [`FrameError::Wireline`], which carries the byte offset.
+pub fn long_frame(buf: &Wireline<'_>, host: Option<&str>) -> Result<DataFrame, FrameError> {
     // A counting pass (it checks every record) lets every column be allocated once.
     let n = buf.records().count();
     let roots: Vec<String> = buf

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use snmp_stream_core::Value;
 use snmp_stream_core::wireline::Wireline;
 
-use crate::DecodeError;
+use crate::FrameError;
 use crate::aliases::alias;
 use crate::text::{printable, push_dotted_u64, push_value};
 
@@ -27,7 +27,7 @@ impl<'a> IndexGrid<'a> {
         buf: &Wireline<'a>,
         columns: usize,
         column_of: impl Fn(usize) -> Option<usize>,
-    ) -> Result<IndexGrid<'a>, DecodeError> {
+    ) -> Result<IndexGrid<'a>, FrameError> {
         let mut cells = Vec::new();
         for rec in buf.records() {
             let rec = rec?;
@@ -107,7 +107,7 @@ fn combine(a: Option<Kind>, b: Kind) -> Kind {
 /// String holding each value's text form when a column mixes kinds. A row without a value for a
 /// column, or whose value is NULL or an exception, is null there. When a (root, index) pair
 /// occurs more than once the last record wins.
-pub fn table_frame(buf: &Wireline<'_>) -> Result<DataFrame, DecodeError> {
+pub fn table_frame(buf: &Wireline<'_>) -> Result<DataFrame, FrameError> {
     // Distinct root OIDs become columns; a root listed twice shares its column.
     let mut names: Vec<String> = Vec::new();
     let mut col_of_root = Vec::with_capacity(buf.root_count());

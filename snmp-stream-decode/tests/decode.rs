@@ -8,7 +8,7 @@ use snmp_stream_core::wireline::{Wireline, WirelineWriter, words_from_bytes};
 use snmp_stream_core::{Oid, SubIds, Value};
 use snmp_stream_decode::polars::prelude::*;
 use snmp_stream_decode::{
-    DecodeError, LONG_COLUMNS, long_frame, read_parquet, table_frame, write_parquet,
+    FrameError, LONG_COLUMNS, long_frame, read_parquet, table_frame, write_parquet,
 };
 use snmp_stream_sim::Mib;
 
@@ -513,7 +513,7 @@ fn parquet_round_trips_both_frames() {
 #[test]
 fn parquet_reports_missing_files() {
     let err = read_parquet("/nonexistent/dir/x.parquet").unwrap_err();
-    assert!(matches!(err, DecodeError::Io { .. }), "{err}");
+    assert!(matches!(err, FrameError::Io { .. }), "{err}");
     assert_eq!(err.offset(), None);
 }
 
@@ -530,7 +530,7 @@ fn truncated_records_fail_with_their_offset() {
         long_frame(&buf, None).unwrap_err(),
         table_frame(&buf).unwrap_err(),
     ] {
-        assert!(matches!(err, DecodeError::Wireline(_)), "{err}");
+        assert!(matches!(err, FrameError::Wireline(_)), "{err}");
         assert_eq!(err.offset(), Some(offset), "{err}");
     }
 }

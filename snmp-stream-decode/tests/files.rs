@@ -9,7 +9,7 @@ use snmp_stream_core::wireline::file::{
 use snmp_stream_core::wireline::{WirelineWriter, convert};
 use snmp_stream_core::{Oid, Quirks, RequestKind, Status, Value};
 use snmp_stream_decode::{
-    DecodeError, decode_file, decode_file_bytes, files_to_parquet, read_parquet,
+    FrameError, decode_file, decode_file_bytes, files_to_parquet, read_parquet,
 };
 
 fn buffer(n: u32) -> Vec<u8> {
@@ -142,7 +142,7 @@ fn a_corrupt_record_is_located_in_the_file() {
     bytes[record_at + 16] = 0x7f;
     let e = decode_file_bytes(&bytes).unwrap_err();
     match e {
-        DecodeError::File(f) => {
+        FrameError::File(f) => {
             assert_eq!(f.offset as usize, record_at + 16, "{f}");
             assert!(matches!(f.kind, FileErrorKind::Buffer(_)));
         }
