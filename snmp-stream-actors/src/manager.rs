@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 
 use actix::{Actor, Addr, Arbiter, System};
 use snmp_stream_core::request::RequestError;
-use snmp_stream_core::{Community, Config, Host, Oid, Request, Response};
+use snmp_stream_core::{Config, Host, Oid, Request, Response, Security};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -350,13 +350,21 @@ impl futures_core::Stream for Responses<'_> {
 
 /// WALKs `oids` on `host` with the default config and returns the response: a one-call
 /// collector for scripts and tests.
-pub fn walk(host: Host, community: Community, oids: Vec<Oid>) -> Result<Response, CollectorError> {
-    one_request(Request::walk(host, community, oids).build()?)
+pub fn walk(
+    host: Host,
+    security: impl Into<Security>,
+    oids: Vec<Oid>,
+) -> Result<Response, CollectorError> {
+    one_request(Request::walk(host, security, oids).build()?)
 }
 
 /// GETs `oids` on `host` with the default config and returns the response.
-pub fn get(host: Host, community: Community, oids: Vec<Oid>) -> Result<Response, CollectorError> {
-    one_request(Request::get(host, community, oids).build()?)
+pub fn get(
+    host: Host,
+    security: impl Into<Security>,
+    oids: Vec<Oid>,
+) -> Result<Response, CollectorError> {
+    one_request(Request::get(host, security, oids).build()?)
 }
 
 fn one_request(request: Request) -> Result<Response, CollectorError> {

@@ -14,8 +14,8 @@ use snmp_stream_core::config::NonIncreasingPolicy;
 use snmp_stream_core::request::RequestBuilder;
 use snmp_stream_core::wireline::file::WirelineFileWriter;
 use snmp_stream_core::{
-    Community, Config, ConfigError, ConfigOverrides, Host, HostName, IndexRange, Oid, Quirks,
-    Request, RequestKind, Response, Status, Version,
+    Config, ConfigError, ConfigOverrides, Host, HostName, IndexRange, Oid, Quirks, Request,
+    RequestKind, Response, Security, Status,
 };
 
 use crate::Outcome;
@@ -25,6 +25,7 @@ use crate::progress::Live;
 use crate::report::{
     add_quirks, problem_line, quirks_by_host, quirks_line, report_problems, report_written,
 };
+use crate::security::SecurityArgs;
 
 /// The arguments `walk` and `get` share.
 #[derive(Debug, Args)]
@@ -45,18 +46,8 @@ pub(crate) struct CollectArgs {
                      (1.2.3.4:161)."
     )]
     pub targets: Vec<String>,
-    /// Community string.
-    #[arg(short, long)]
-    pub community: String,
-    /// SNMP version, as net-snmp spells it.
-    #[arg(
-        short = 'v',
-        long = "snmp-version",
-        value_name = "1|2c",
-        default_value = "2c",
-        value_parser = parse_version
-    )]
-    pub snmp_version: Version,
+    #[command(flatten)]
+    pub security: SecurityArgs,
     /// Limit table walks to index range START:STOP (repeatable; either side may be empty,
     /// e.g. 10:10, 1:100, 5:). For get, a point (3:3) appends that index to each OID.
     #[arg(long = "range", value_name = "START:STOP")]
@@ -172,12 +163,6 @@ fn walk_options(args: &[String]) -> anyhow::Result<WalkOptions> {
         }
     }
     Ok(o)
-}
-
-/// Parses `-v`: `1` or `2c` (also `v1`, `v2c`).
-pub(crate) fn parse_version(s: &str) -> Result<Version, String> {
-    s.parse()
-        .map_err(|_| format!("unknown SNMP version `{s}` (expected 1 or 2c)"))
 }
 
 /// Fractional seconds as a duration: at least a nanosecond. A value too large for a duration
@@ -365,12 +350,12 @@ fn config(a: &CollectArgs) -> anyhow::Result<Config> {
 pub(crate) fn request(
     kind: RequestKind,
     host: Host,
-    community: Community,
+    security: Security,
     oids: Vec<Oid>,
 ) -> RequestBuilder {
     match kind {
-        RequestKind::Get => Request::get(host, community, oids),
-        RequestKind::Walk => Request::walk(host, community, oids),
+        RequestKind::Get => Request::get(host, security, oids),
+        RequestKind::Walk => Request::walk(host, security, oids),
     }
 }
 
@@ -389,7 +374,7 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
     if format.is_file() && a.output.is_none() {
         bail!("--format {format} writes a file: give -o PATH");
     }
-    let community = Community::new(a.community.as_bytes(), a.snmp_version);
+    let security = a.security.security()?;
 
     let mut hosts: Vec<Host> = Vec::with_capacity(host_args.len());
     let mut requests = Vec::with_capacity(host_args.len());
@@ -400,7 +385,7 @@ pub(crate) fn run(kind: RequestKind, a: CollectArgs, quiet: bool) -> anyhow::Res
         }
         check_resolves(&host, arg)?;
         let mut b =
-            request(kind, host.clone(), community.clone(), oids.clone()).ranges(ranges.clone());
+            request(kind, host.clone(), security.clone(), oids.clone()).ranges(ranges.clone());
         if let Some(id) = &a.req_id {
             b = b.req_id(id.as_bytes());
         }

@@ -32,6 +32,7 @@ mod output;
 mod progress;
 mod render;
 mod report;
+mod security;
 mod serve;
 
 const AFTER_HELP: &str = "\

@@ -63,13 +63,14 @@ pub mod engine;
 pub mod oid;
 pub mod request;
 pub mod response;
+pub mod usm;
 pub mod value;
 pub mod wireline;
 
-pub use community::{Community, Version};
+pub use community::{Community, Security, Version};
 pub use config::{Config, ConfigError, ConfigOverrides};
 pub use oid::{Oid, OidError};
 pub use request::{Host, HostName, IndexRange, Request, RequestKind, Transport};
-pub use response::{CollectError, Quirks, Response, Status, TimedError};
+pub use response::{CollectError, Quirks, Response, Status, TimedError, UsmError};
 pub use value::{BerOid, SubIds, Tag, Value};
 pub use wireline::{WirelineBuf, WirelineWriter};

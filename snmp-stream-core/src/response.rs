@@ -84,6 +84,10 @@ pub enum CollectError {
     /// No TCP connection to the agent could be made (a `tcp:` host).
     #[error("cannot connect over TCP: {0}")]
     Connect(std::io::ErrorKind),
+    /// SNMPv3: the agent's User-based Security Model refused the request, or never answered
+    /// in a way that says why.
+    #[error("SNMPv3: {0}")]
+    Usm(UsmError),
     /// A GET reply left this OID out twice: once in the PDU that asked for it with others,
     /// once when it was asked again on its own.
     #[error("the agent left {oid} out of its replies, also when asked for it alone")]
@@ -114,6 +118,66 @@ pub enum CollectError {
     /// The collector stopped (shut down, or its runtime failed) before the work was done.
     #[error("collector stopped before the request finished")]
     Cancelled,
+}
+
+/// Why SNMPv3 requests failed, with what to check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UsmError {
+    /// No answer to engine discovery (RFC 3414 §4).
+    #[error("no answer to engine discovery after {attempts} attempt{}: check that the agent speaks SNMPv3 on this port", if *attempts == 1 { "" } else { "s" })]
+    NoDiscovery {
+        /// Probes sent.
+        attempts: u32,
+    },
+    /// usmStatsUnknownUserNames.
+    #[error("the agent does not know user `{user}`: check the user name")]
+    UnknownUser {
+        /// The user.
+        user: String,
+    },
+    /// usmStatsWrongDigests.
+    #[error("wrong authentication password or protocol for user `{user}` (usmStatsWrongDigests)")]
+    WrongDigest {
+        /// The user.
+        user: String,
+    },
+    /// usmStatsDecryptionErrors.
+    #[error(
+        "the agent cannot decrypt user `{user}`'s requests: wrong privacy password or protocol (usmStatsDecryptionErrors)"
+    )]
+    DecryptionError {
+        /// The user.
+        user: String,
+    },
+    /// usmStatsUnsupportedSecLevels.
+    #[error("the agent does not allow security level {level} for user `{user}`")]
+    UnsupportedSecurityLevel {
+        /// The user.
+        user: String,
+        /// The level asked.
+        level: &'static str,
+    },
+    /// usmStatsNotInTimeWindows again after re-synchronising.
+    #[error(
+        "the agent's clock keeps refusing user `{user}`'s requests (usmStatsNotInTimeWindows after re-synchronising)"
+    )]
+    NotInTimeWindow {
+        /// The user.
+        user: String,
+    },
+    /// usmStatsUnknownEngineIDs again after taking the engine ID named.
+    #[error("the agent keeps refusing its own engine ID (usmStatsUnknownEngineIDs)")]
+    UnknownEngineId,
+    /// An authPriv request timed out after the agent had confirmed the user's
+    /// authentication key: net-snmp's agent drops what it cannot decrypt without a Report.
+    #[error("no reply after {attempts} attempt{} although the agent confirmed user `{user}`'s authentication: a wrong privacy password or protocol is the likely cause", if *attempts == 1 { "" } else { "s" })]
+    PrivacyLikelyWrong {
+        /// The user.
+        user: String,
+        /// Transmissions made.
+        attempts: u32,
+    },
 }
 
 /// An error with the time it happened (nanoseconds since the Unix epoch).
@@ -181,11 +245,14 @@ pub struct Quirks {
     /// Replies with a request-id of no PDU in flight (late copies of answered requests, or
     /// stray): dropped.
     pub unknown_request_id: u64,
+    /// SNMPv3 replies that failed authentication (a wrong digest, or unauthenticated data for
+    /// a user who authenticates) or decryption: dropped, never data.
+    pub failed_authentication: u64,
 }
 
 impl Quirks {
     /// Each count with its description, in a fixed order (the order of the fields).
-    pub fn counts(&self) -> [(&'static str, u64); 11] {
+    pub fn counts(&self) -> [(&'static str, u64); 12] {
         [
             ("repeated OIDs dropped", self.repeated_oids),
             ("out-of-range values kept", self.out_of_range_values),
@@ -203,6 +270,10 @@ impl Quirks {
             (
                 "replies to no request in flight dropped",
                 self.unknown_request_id,
+            ),
+            (
+                "replies failing authentication dropped",
+                self.failed_authentication,
             ),
         ]
     }
@@ -223,6 +294,7 @@ impl Quirks {
             other_source: at(8),
             malformed_replies: at(9),
             unknown_request_id: at(10),
+            failed_authentication: at(11),
         }
     }
 

@@ -1,7 +1,8 @@
 //! End-to-end tests of snmp-stream against agents on loopback: the project's simulator and
 //! net-snmp's `snmpd`, with net-snmp's own client tools as the reference. The tests are in
 //! `tests/`; this library holds what they share: reading net-snmp's printed walks
-//! ([`net_snmp`]) and rendering collected values the same way.
+//! ([`net_snmp`]) and rendering collected values the same way, and starting net-snmp's agent
+//! ([`snmpd`]).
 //!
 //! The `sim-agent` binary serves the bundled recording on many ports from a process of its
 //! own, so that a test can count the collector's file descriptors without the simulator's.
@@ -229,6 +230,133 @@ pub mod net_snmp {
             assert!(same(&float, &walked[3].1), "{float:?}");
             assert!(same_type(&Printed::Counter32(1), &Printed::Counter32(2)));
             assert!(!same_type(&Printed::Counter32(1), &Printed::Gauge32(1)));
+        }
+    }
+}
+
+pub mod snmpd {
+    //! net-snmp's agent, started by a test on a free loopback port (UDP and TCP) with a config
+    //! of the test's own, killed on drop.
+
+    use std::net::{SocketAddr, TcpListener, UdpSocket};
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
+    use snmp_stream_core::{Host, Transport};
+
+    use crate::net_snmp::have;
+
+    /// net-snmp's agent, on a free loopback port, killed on drop.
+    #[derive(Debug)]
+    pub struct Snmpd {
+        child: Child,
+        dir: PathBuf,
+        /// The address it listens on, over UDP and TCP.
+        pub addr: SocketAddr,
+    }
+
+    impl Snmpd {
+        /// Starts `snmpd` with `conf` as its snmpd.conf (access lines, `createUser` lines, ...);
+        /// `None` (after saying why) when it is not installed and `CI` is not set.
+        pub fn start(conf: &str) -> Option<Snmpd> {
+            let binary = ["/usr/sbin/snmpd", "snmpd"]
+                .into_iter()
+                .find(|b| Command::new(b).arg("-v").output().is_ok());
+            let Some(binary) = binary else {
+                let why =
+                    "`snmpd` cannot be run: install net-snmp's agent (Debian package `snmpd`)";
+                assert!(std::env::var_os("CI").is_none(), "CI is set and {why}");
+                eprintln!("skipping: {why}");
+                return None;
+            };
+            if !have("snmpbulkwalk") || !have("snmpget") {
+                return None;
+            }
+            static STARTED: AtomicUsize = AtomicUsize::new(0);
+            let n = STARTED.fetch_add(1, Ordering::Relaxed);
+            let dir =
+                std::env::temp_dir().join(format!("snmp-stream-snmpd-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(dir.join("persist")).unwrap();
+            std::fs::write(dir.join("snmpd.conf"), conf).unwrap();
+            // A port free for UDP and TCP: bind, read it, release (a race with another process is
+            // harmless here: snmpd would fail to start and the readiness wait says so).
+            let addr = (0..100)
+                .find_map(|_| {
+                    let udp = UdpSocket::bind("127.0.0.1:0").ok()?;
+                    let addr = udp.local_addr().ok()?;
+                    TcpListener::bind(addr).ok().map(|_| addr)
+                })
+                .expect("a loopback port free for UDP and TCP");
+            let child = Command::new(binary)
+                .args(["-f", "-r", "-C", "-Lf"])
+                .arg(dir.join("snmpd.log"))
+                .arg("-c")
+                .arg(dir.join("snmpd.conf"))
+                .arg("-p")
+                .arg(dir.join("snmpd.pid"))
+                // UDP and TCP on the same port, as agents that offer both do.
+                .arg(format!("udp:{addr},tcp:{addr}"))
+                .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
+                // No MIB files are needed: everything is numeric.
+                .env("MIBS", "")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("snmpd starts");
+            let snmpd = Snmpd { child, dir, addr };
+            snmpd.wait_ready();
+            Some(snmpd)
+        }
+
+        /// Waits until the agent answers on UDP: any reply to an SNMPv3 discovery probe will
+        /// do, whatever access the config gives.
+        fn wait_ready(&self) {
+            let target = self.addr.to_string();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                // snmpget's engine-ID probe gets a Report from any SNMPv3 agent; the request after
+                // it fails for the unknown user, which is fine.
+                let out = Command::new("snmpget")
+                    .args([
+                        "-v3",
+                        "-u",
+                        "ready-probe",
+                        "-l",
+                        "noAuthNoPriv",
+                        "-t",
+                        "0.3",
+                        "-r",
+                        "0",
+                    ])
+                    .args([target.as_str(), "1.3.6.1.2.1.1.1.0"])
+                    .output();
+                let answered = out.is_ok_and(|o| {
+                    o.status.success() || !String::from_utf8_lossy(&o.stderr).contains("Timeout")
+                });
+                if answered {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let log = std::fs::read_to_string(self.dir.join("snmpd.log")).unwrap_or_default();
+            panic!("snmpd did not answer on {target} within 20 s; its log:\n{log}");
+        }
+
+        /// The agent as a host of the collector.
+        pub fn host(&self, transport: Transport) -> Host {
+            Host::ip(self.addr.ip(), self.addr.port()).with_transport(transport)
+        }
+    }
+
+    impl Drop for Snmpd {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 }

@@ -10,20 +10,23 @@
 //! installs both. Without them these tests print why they skip, and fail when `CI` is set.
 
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use snmp_stream_actors::core::config::ConfigOverrides;
-use snmp_stream_actors::core::{Community, Host, Oid, Request, Response, Status, Transport};
+use snmp_stream_actors::core::usm::{AuthProtocol, Credentials, PrivProtocol};
+use snmp_stream_actors::core::{
+    Community, Host, Oid, Request, Response, Security, Status, Transport,
+};
 use snmp_stream_actors::{SessionManager, walk};
 use snmp_stream_sim::Mib;
 use snmp_stream_tests::net_snmp::{
     OUTPUT_OPTIONS, Printed, have, monotonic, printed, same, same_type,
 };
+use snmp_stream_tests::snmpd::Snmpd;
 
 const RECORDING: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -51,96 +54,6 @@ fn records(r: &Response) -> Vec<(String, Printed)> {
         .collect()
 }
 
-/// net-snmp's agent, on a free loopback port, killed on drop.
-struct Snmpd {
-    child: Child,
-    dir: PathBuf,
-    addr: SocketAddr,
-}
-
-impl Snmpd {
-    /// Starts `snmpd` with a config of our own; `None` (after saying why) when it is not
-    /// installed and `CI` is not set.
-    fn start() -> Option<Snmpd> {
-        let binary = ["/usr/sbin/snmpd", "snmpd"]
-            .into_iter()
-            .find(|b| Command::new(b).arg("-v").output().is_ok());
-        let Some(binary) = binary else {
-            let why = "`snmpd` cannot be run: install net-snmp's agent (Debian package `snmpd`)";
-            assert!(std::env::var_os("CI").is_none(), "CI is set and {why}");
-            eprintln!("skipping: {why}");
-            return None;
-        };
-        if !have("snmpbulkwalk") || !have("snmpget") {
-            return None;
-        }
-        let dir = std::env::temp_dir().join(format!("snmp-stream-snmpd-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("persist")).unwrap();
-        // Read-only access for `public` from loopback only; nothing else is configured.
-        std::fs::write(dir.join("snmpd.conf"), "rocommunity public 127.0.0.1\n").unwrap();
-        // A port free for UDP and TCP: bind, read it, release (a race with another process is
-        // harmless here: snmpd would fail to start and the readiness wait says so).
-        let addr = (0..100)
-            .find_map(|_| {
-                let udp = UdpSocket::bind("127.0.0.1:0").ok()?;
-                let addr = udp.local_addr().ok()?;
-                TcpListener::bind(addr).ok().map(|_| addr)
-            })
-            .expect("a loopback port free for UDP and TCP");
-        let child = Command::new(binary)
-            .args(["-f", "-r", "-C", "-Lf"])
-            .arg(dir.join("snmpd.log"))
-            .arg("-c")
-            .arg(dir.join("snmpd.conf"))
-            .arg("-p")
-            .arg(dir.join("snmpd.pid"))
-            // UDP and TCP on the same port, as agents that offer both do.
-            .arg(format!("udp:{addr},tcp:{addr}"))
-            .env("SNMP_PERSISTENT_DIR", dir.join("persist"))
-            // No MIB files are needed: everything is numeric.
-            .env("MIBS", "")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("snmpd starts");
-        let snmpd = Snmpd { child, dir, addr };
-        snmpd.wait_ready();
-        Some(snmpd)
-    }
-
-    fn wait_ready(&self) {
-        let target = self.addr.to_string();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            let ok = Command::new("snmpget")
-                .args(["-v2c", "-c", "public", "-t", "0.3", "-r", "0", "-On"])
-                .args([target.as_str(), "1.3.6.1.2.1.1.1.0"])
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if ok {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let log = std::fs::read_to_string(self.dir.join("snmpd.log")).unwrap_or_default();
-        panic!("snmpd did not answer on {target} within 20 s; its log:\n{log}");
-    }
-
-    fn host(&self, transport: Transport) -> Host {
-        Host::ip(self.addr.ip(), self.addr.port()).with_transport(transport)
-    }
-}
-
-impl Drop for Snmpd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 /// Walks the whole agent with the collector and with `tool` before and after, and checks the
 /// collector's records against net-snmp's: the same OIDs in the same order, the same types,
 /// and the same values — except where the agent's value changed between net-snmp's two walks
@@ -156,9 +69,48 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn compare_with_net_snmp(tool: &str, version: &str, community: Community, transport: Transport) {
+/// The agent's config: `public` read-only from loopback, and SNMPv3 users at each level
+/// (`rouser` gives each its minimum level).
+const SNMPD_CONF: &str = "\
+rocommunity public 127.0.0.1
+createUser alice SHA-256 authpass123 AES privpass123
+createUser bob MD5 authpass123
+createUser carol
+rouser alice priv
+rouser bob auth
+rouser carol noauth
+";
+
+/// Alice's SNMPv3 credentials, authPriv, as net-snmp's flags and as ours.
+const ALICE: [&str; 10] = [
+    "-u",
+    "alice",
+    "-l",
+    "authPriv",
+    "-a",
+    "SHA-256",
+    "-A",
+    "authpass123",
+    "-x",
+    "AES",
+];
+
+fn alice() -> Security {
+    Credentials::builder("alice")
+        .auth_password(AuthProtocol::Sha256, "authpass123")
+        .unwrap()
+        .priv_password(PrivProtocol::Aes128, "privpass123")
+        .unwrap()
+        .build()
+        .unwrap()
+        .into()
+}
+
+/// Walks the whole agent with the collector speaking as `security`, and with net-snmp's
+/// `tool` given `auth` (its version and security flags) before and after, and compares.
+fn compare_with_net_snmp(tool: &str, auth: &[&str], security: Security, transport: Transport) {
     let _serial = one_at_a_time();
-    let Some(snmpd) = Snmpd::start() else {
+    let Some(snmpd) = Snmpd::start(SNMPD_CONF) else {
         return;
     };
     if !have(tool) {
@@ -166,14 +118,15 @@ fn compare_with_net_snmp(tool: &str, version: &str, community: Community, transp
     }
     // net-snmp's spelling of the target is ours.
     let target = snmpd.host(transport).to_string();
-    let mut args = vec![version, "-c", "public"];
+    let version = auth[0];
+    let mut args = auth.to_vec();
     args.extend(OUTPUT_OPTIONS);
     args.extend(["-t", "3", "-r", "1", target.as_str(), ".1.3"]);
     for attempt in 1..=3 {
         let before = snmp_stream_tests::net_snmp::walk(tool, &args);
         let response = walk(
             snmpd.host(transport),
-            community.clone(),
+            security.clone(),
             vec!["1.3".parse().unwrap()],
         )
         .expect("the collector starts");
@@ -259,23 +212,68 @@ fn compare_with_net_snmp(tool: &str, version: &str, community: Community, transp
 fn snmpd_full_walk_v2c_equals_snmpbulkwalk() {
     compare_with_net_snmp(
         "snmpbulkwalk",
-        "-v2c",
-        Community::v2c("public"),
+        &["-v2c", "-c", "public"],
+        Community::v2c("public").into(),
         Transport::Udp,
     );
 }
 
 #[test]
 fn snmpd_full_walk_v1_equals_snmpwalk() {
-    compare_with_net_snmp("snmpwalk", "-v1", Community::v1("public"), Transport::Udp);
+    compare_with_net_snmp(
+        "snmpwalk",
+        &["-v1", "-c", "public"],
+        Community::v1("public").into(),
+        Transport::Udp,
+    );
 }
 
 #[test]
 fn snmpd_full_walk_over_tcp_equals_snmpbulkwalk_over_tcp() {
     compare_with_net_snmp(
         "snmpbulkwalk",
-        "-v2c",
-        Community::v2c("public"),
+        &["-v2c", "-c", "public"],
+        Community::v2c("public").into(),
+        Transport::Tcp,
+    );
+}
+
+#[test]
+fn snmpd_full_walk_v3_auth_priv_equals_snmpbulkwalk() {
+    let mut args = vec!["-v3"];
+    args.extend(ALICE);
+    args.extend(["-X", "privpass123"]);
+    compare_with_net_snmp("snmpbulkwalk", &args, alice(), Transport::Udp);
+}
+
+#[test]
+fn snmpd_full_walk_v3_auth_no_priv_and_no_auth_equal_snmpbulkwalk() {
+    let bob = Credentials::builder("bob")
+        .auth_password(AuthProtocol::Md5, "authpass123")
+        .unwrap()
+        .build()
+        .unwrap();
+    compare_with_net_snmp(
+        "snmpbulkwalk",
+        &[
+            "-v3",
+            "-u",
+            "bob",
+            "-l",
+            "authNoPriv",
+            "-a",
+            "MD5",
+            "-A",
+            "authpass123",
+        ],
+        bob.into(),
+        Transport::Udp,
+    );
+    let carol = Credentials::no_auth("carol").unwrap();
+    compare_with_net_snmp(
+        "snmpbulkwalk",
+        &["-v3", "-u", "carol", "-l", "noAuthNoPriv"],
+        carol.into(),
         Transport::Tcp,
     );
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 use snmp_stream_core::{
-    Community, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Version,
+    Community, ConfigOverrides, Host, IndexRange, Oid, Request, RequestKind, Security,
 };
 
 use super::file::{HostEntry, HostTable, JobFile, JobFormat, Kind};
@@ -196,7 +196,7 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
     // Requests: one per host and group. The same address may come again with another
     // community, but the same request twice is a mistake.
     let mut requests = Vec::with_capacity(hosts.len() * groups.len());
-    let mut seen: HashMap<(Host, Vec<u8>, Version, String), &str> = HashMap::new();
+    let mut seen: HashMap<(Host, Security, String), &str> = HashMap::new();
     for (target, h) in hosts.iter().enumerate() {
         for g in &groups {
             let mut s = match h.table {
@@ -209,7 +209,7 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
             let r = request(
                 g.kind,
                 h.host.clone(),
-                Community::new(s.community, s.version),
+                Community::new(s.community, s.version).into(),
                 g.oids.clone(),
             )
             .ranges(g.ranges.clone())
@@ -217,12 +217,7 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
             .config(s.overrides)
             .build()
             .map_err(|e| src.err(g.span.clone(), format_args!("group `{}`: {e}", g.name)))?;
-            let key = (
-                h.host.clone(),
-                r.community().name().to_vec(),
-                r.community().version(),
-                g.name.clone(),
-            );
+            let key = (h.host.clone(), r.security().clone(), g.name.clone());
             if let Some(first) = seen.insert(key, &h.origin) {
                 bail!(
                     "{}: host {} is given twice with the same community (first at {first}); \
@@ -359,7 +354,7 @@ oids = ["sysDescr.0"]
         // The host's own settings beat the job's.
         let r = &plan.requests[3].1;
         assert_eq!(r.kind(), RequestKind::Get);
-        assert_eq!(r.community().name(), b"other");
+        assert_eq!(r.community().unwrap().name(), b"other");
         assert_eq!(r.config().timeout, Some(Duration::from_secs(2)));
         assert_eq!(plan.format, JobFormat::Parquet);
         assert!(plan.output.ends_with("out"));
@@ -405,7 +400,7 @@ oids = ["sysDescr.0"]
         let communities: Vec<(usize, &[u8])> = plan
             .requests
             .iter()
-            .map(|(t, r)| (*t, r.community().name()))
+            .map(|(t, r)| (*t, r.community().unwrap().name()))
             .collect();
         assert_eq!(
             communities,
@@ -495,8 +490,10 @@ oids = ["sysDescr.0"]
         let e =
             err("hosts = [{ host = \"h\",\n  timeout = -1 }]\n[[group]]\noids = [\"ifTable\"]\n");
         assert!(e.contains("line 2: `timeout` must be a positive"), "{e}");
+        let e = err("version = \"4\"\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
+        assert!(e.contains("line 1: unknown SNMP version `4`"), "{e}");
         let e = err("version = \"3\"\nhosts = [\"h\"]\n[[group]]\noids = [\"ifTable\"]\n");
-        assert!(e.contains("line 1: unknown SNMP version `3`"), "{e}");
+        assert!(e.contains("line 1: SNMPv3 is not in job files yet"), "{e}");
     }
 
     #[test]
@@ -515,8 +512,8 @@ oids = ["sysDescr.0"]
         .unwrap();
         let plan = load(&path, None).unwrap();
         assert_eq!(plan.hosts.len(), 2);
-        assert_eq!(plan.requests[1].1.community().name(), b"secret");
-        assert_eq!(plan.requests[0].1.community().name(), b"public");
+        assert_eq!(plan.requests[1].1.community().unwrap().name(), b"secret");
+        assert_eq!(plan.requests[0].1.community().unwrap().name(), b"public");
 
         std::fs::write(dir.path().join("hosts.txt"), "10.0.0.1\nbad!host\n").unwrap();
         let e = format!("{:#}", load(&path, None).unwrap_err());
@@ -534,7 +531,7 @@ oids = ["sysDescr.0"]
         assert_eq!(tcp.host().transport(), snmp_stream_core::Transport::Tcp);
         assert_eq!(tcp.host().to_string(), "tcp:192.0.2.4:161");
         let odd = &plan.requests[9].1;
-        assert_eq!(odd.community().version(), Version::V1);
+        assert_eq!(odd.version(), Version::V1);
         assert_eq!(odd.req_id(), b"system");
         assert_eq!(odd.config().timeout, Some(Duration::from_secs(5)));
         assert_eq!(plan.requests[2].1.partitions().len(), 2);

@@ -88,14 +88,7 @@ pub(crate) fn run(plan: Plan, quiet: bool) -> anyhow::Result<Outcome> {
 
     // A response finds its host's entry by what its request was: address, community,
     // version and group (the plan made that unique).
-    let key = |r: &Request| {
-        (
-            r.host().clone(),
-            r.community().name().to_vec(),
-            r.community().version(),
-            r.req_id().to_vec(),
-        )
-    };
+    let key = |r: &Request| (r.host().clone(), r.security().clone(), r.req_id().to_vec());
     let mut index = HashMap::new();
     let mut expected = vec![0usize; plan.hosts.len()];
     for (i, r) in &plan.requests {

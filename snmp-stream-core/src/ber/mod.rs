@@ -5,6 +5,8 @@
 //! - [`read`](mod@read): a zero-allocation, lenient reader that walks a message's header and varbinds
 //!   in place, handing out borrowed [`crate::Value`]s.
 //! - [`stream`]: splits a TCP byte stream into messages (RFC 3430).
+//! - [`v3`]: the SNMPv3 message and the User-based Security Model's parameters (RFC 3412,
+//!   RFC 3414), around the same PDUs.
 //!
 //! The message layer (version, community) is kept apart from the PDU layer (request-id,
 //! error fields, varbinds) so that an SNMPv3 header and scoped PDU can later wrap the same
@@ -12,6 +14,7 @@
 
 pub mod read;
 pub mod stream;
+pub mod v3;
 pub mod write;
 
 pub use read::{

@@ -94,6 +94,12 @@ pub enum DecodeErrorKind {
     /// An IpAddress whose length is not 4.
     #[error("IpAddress of {0} octets (expected 4)")]
     BadIpAddress(usize),
+    /// An SNMPv3 msgFlags that is not one octet.
+    #[error("msgFlags of {0} octets (expected 1)")]
+    BadFlags(usize),
+    /// An SNMPv3 security model other than USM (3).
+    #[error("unsupported security model {0} (only the User-based Security Model, 3)")]
+    UnsupportedSecurityModel(i64),
 }
 
 /// A varbind that could not be decoded: what is wrong and where, and its OID when that much
@@ -209,6 +215,15 @@ pub fn read_message(datagram: &[u8]) -> Result<Message<'_>, DecodeError> {
     let community = c.expect(tag::OCTET_STRING)?;
     let community = c.content(community);
 
+    Ok(Message {
+        version,
+        community,
+        pdu: read_pdu(&mut c)?,
+    })
+}
+
+/// Reads the PDU at `c`'s position (a v1/v2c message's, or a scoped PDU's).
+pub(super) fn read_pdu<'a>(c: &mut Cursor<'a>) -> Result<Pdu<'a>, DecodeError> {
     let at = c.pos;
     let pdu = c.any()?;
     let pdu_type =
@@ -218,19 +233,15 @@ pub fn read_message(datagram: &[u8]) -> Result<Message<'_>, DecodeError> {
     let error_status = p.header_int()?;
     let error_index = p.header_int()?;
     let list = p.expect(tag::SEQUENCE)?;
-    Ok(Message {
-        version,
-        community,
-        pdu: Pdu {
-            pdu_type,
-            request_id,
-            error_status,
-            error_index,
-            varbinds: VarBinds {
-                buf: datagram,
-                pos: list.start,
-                end: list.end,
-            },
+    Ok(Pdu {
+        pdu_type,
+        request_id,
+        error_status,
+        error_index,
+        varbinds: VarBinds {
+            buf: c.buf,
+            pos: list.start,
+            end: list.end,
         },
     })
 }
@@ -364,28 +375,28 @@ pub(crate) fn decode_u64(mut c: &[u8]) -> Result<u64, DecodeErrorKind> {
 }
 
 #[inline]
-fn err(offset: usize, kind: DecodeErrorKind) -> DecodeError {
+pub(super) fn err(offset: usize, kind: DecodeErrorKind) -> DecodeError {
     DecodeError { offset, kind }
 }
 
 /// A TLV whose content lies at `buf[start..end]`.
 #[derive(Debug, Clone, Copy)]
-struct Tlv {
-    tag: u8,
-    start: usize,
-    end: usize,
+pub(super) struct Tlv {
+    pub(super) tag: u8,
+    pub(super) start: usize,
+    pub(super) end: usize,
 }
 
 /// A read position inside a container `buf[..end]`; offsets stay absolute in the datagram.
 #[derive(Debug, Clone, Copy)]
-struct Cursor<'a> {
-    buf: &'a [u8],
-    pos: usize,
-    end: usize,
+pub(super) struct Cursor<'a> {
+    pub(super) buf: &'a [u8],
+    pub(super) pos: usize,
+    pub(super) end: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn new(buf: &'a [u8]) -> Self {
+    pub(super) fn new(buf: &'a [u8]) -> Self {
         Cursor {
             buf,
             pos: 0,
@@ -395,7 +406,7 @@ impl<'a> Cursor<'a> {
 
     /// A cursor over a TLV's content.
     #[inline]
-    fn inner(&self, t: Tlv) -> Cursor<'a> {
+    pub(super) fn inner(&self, t: Tlv) -> Cursor<'a> {
         Cursor {
             buf: self.buf,
             pos: t.start,
@@ -404,7 +415,7 @@ impl<'a> Cursor<'a> {
     }
 
     #[inline]
-    fn content(&self, t: Tlv) -> &'a [u8] {
+    pub(super) fn content(&self, t: Tlv) -> &'a [u8] {
         self.buf.get(t.start..t.end).unwrap_or_default()
     }
 
@@ -420,7 +431,7 @@ impl<'a> Cursor<'a> {
 
     /// Reads the next TLV's header and skips past its content.
     #[inline]
-    fn any(&mut self) -> Result<Tlv, DecodeError> {
+    pub(super) fn any(&mut self) -> Result<Tlv, DecodeError> {
         let at = self.pos;
         let t = self.byte(at)?;
         if t & 0x1f == 0x1f {
@@ -460,7 +471,7 @@ impl<'a> Cursor<'a> {
     }
 
     #[inline]
-    fn expect(&mut self, expected: u8) -> Result<Tlv, DecodeError> {
+    pub(super) fn expect(&mut self, expected: u8) -> Result<Tlv, DecodeError> {
         let at = self.pos;
         let t = self.any()?;
         if t.tag != expected {
@@ -476,7 +487,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A PDU header INTEGER (request-id, error-status, error-index): Integer32.
-    fn header_int(&mut self) -> Result<i32, DecodeError> {
+    pub(super) fn header_int(&mut self) -> Result<i32, DecodeError> {
         let at = self.pos;
         let t = self.expect(tag::INTEGER)?;
         let v = decode_i64(self.content(t)).map_err(|k| err(at, k))?;

@@ -49,6 +49,11 @@ impl PduHeader {
         Self::with(PduType::Response, request_id, error_status, error_index)
     }
 
+    /// A Report (SNMPv3: what an agent's security model says about a request it refused).
+    pub const fn report(request_id: i32) -> Self {
+        Self::with(PduType::Report, request_id, 0, 0)
+    }
+
     const fn with(pdu_type: PduType, request_id: i32, error_status: i32, error_index: i32) -> Self {
         PduHeader {
             pdu_type,
@@ -161,12 +166,12 @@ fn int_len(v: i64) -> usize {
 }
 
 #[inline]
-fn int_tlv_len(v: i64) -> usize {
+pub(super) fn int_tlv_len(v: i64) -> usize {
     2 + int_len(v)
 }
 
 #[inline]
-fn put_int(out: &mut Vec<u8>, tag: u8, v: i64) {
+pub(super) fn put_int(out: &mut Vec<u8>, tag: u8, v: i64) {
     let n = int_len(v);
     put_header(out, tag, n);
     out.extend_from_slice(&v.to_be_bytes()[8 - n..]);

@@ -51,6 +51,7 @@
 mod partition;
 mod request_ids;
 mod session;
+mod usm;
 
 pub use session::Session;
 

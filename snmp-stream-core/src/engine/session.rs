@@ -7,12 +7,17 @@ use std::time::Instant;
 
 use super::partition::{Budget, Partition, Pdu};
 use super::request_ids::RequestIds;
+use super::usm::Usm;
 use super::{Event, SessionStats, Transmit};
-use crate::ber::{PduHeader, PduType, encode_message, read_message};
+use crate::ber::{self, DecodeErrorKind, PduHeader, PduType, encode_message, read_message};
+use crate::community::Security;
 use crate::config::Config;
 use crate::request::{Request, RequestError};
-use crate::response::{CollectError, Quirks, TimedError};
+use crate::response::{CollectError, Quirks, TimedError, UsmError};
+use crate::usm::{Credentials, SecurityLevel};
 use crate::value::Value;
+
+mod v3;
 
 /// The protocol state for one host. See the [module docs](crate::engine).
 #[derive(Debug)]
@@ -29,6 +34,8 @@ pub struct Session {
     stats: SessionStats,
     /// Drops no partition can be blamed for, reported with the next response that finishes.
     pending_quirks: Quirks,
+    /// SNMPv3: the agent's engine, users' keys, discovery.
+    usm: Usm,
 }
 
 impl Session {
@@ -49,6 +56,7 @@ impl Session {
             events: VecDeque::new(),
             stats: SessionStats::default(),
             pending_quirks: Quirks::default(),
+            usm: Usm::new(seed.rotate_left(17) ^ wall_clock_ns),
         }
     }
 
@@ -113,7 +121,7 @@ impl Session {
                 .expect("an in-flight PDU's partition exists")
                 .config;
             f.deadline = now + config.attempt_timeout(f.attempts.len() as u32 - 1);
-            encode(buf, &self.partitions, f, id);
+            encode(buf, &mut self.usm, &self.partitions, f, id, now);
             self.stats.transmits += 1;
             self.stats.retries += 1;
             return Some(Transmit {
@@ -121,7 +129,16 @@ impl Session {
                 request_id: id,
             });
         }
+        if let Some(t) = self.poll_probe(now, buf) {
+            return Some(t);
+        }
         for p in &mut self.partitions {
+            // SNMPv3 requests wait for their user's discovery.
+            if let Security::Usm(user) = p.request.security() {
+                if !self.usm.ready(user) {
+                    continue;
+                }
+            }
             // Up to its budget's limit of PDUs in flight (the request's own, else the host's);
             // one PDU per partition at a time: its heads move in step.
             let (mut used, mut busy) = (0, false);
@@ -142,8 +159,9 @@ impl Session {
                     attempts: vec![id],
                     deadline: now + p.config.attempt_timeout(0),
                     resend: false,
+                    resynced: false,
                 };
-                encode(buf, std::slice::from_ref(p), &f, id);
+                encode(buf, &mut self.usm, std::slice::from_ref(p), &f, id, now);
                 self.in_flight.push(f);
                 self.stats.transmits += 1;
                 return Some(Transmit {
@@ -162,6 +180,13 @@ impl Session {
             .iter()
             .filter(|f| !f.resend)
             .map(|f| f.deadline)
+            .chain(
+                self.usm
+                    .probe
+                    .iter()
+                    .filter(|p| !p.resend)
+                    .map(|p| p.deadline),
+            )
             .min();
         match (pdus, self.deadline) {
             (Some(a), Some(b)) if !self.partitions.is_empty() => Some(a.min(b)),
@@ -176,6 +201,7 @@ impl Session {
             self.fail_all(now, CollectError::DeadlineExceeded);
             return;
         }
+        self.probe_timeout(now);
         let mut host_down = None;
         for f in &mut self.in_flight {
             if f.resend || now < f.deadline {
@@ -186,12 +212,31 @@ impl Session {
             if (f.attempts.len() as u32) <= retries {
                 f.resend = true;
             } else {
-                host_down = Some(f.attempts.len() as u32);
+                let user = p.and_then(|p| match p.request.security() {
+                    Security::Usm(u) => Some(u.clone()),
+                    Security::Community(_) => None,
+                });
+                host_down = Some((f.attempts.len() as u32, user));
             }
         }
-        if let Some(attempts) = host_down {
+        if let Some((attempts, user)) = host_down {
             self.stats.timeouts += 1;
-            self.fail_all(now, CollectError::Timeout { attempts });
+            let error = match user {
+                // Its authentication was confirmed, it was never answered: most likely the
+                // agent could not decrypt it (net-snmp's drops such requests silently).
+                Some(u)
+                    if u.level() == SecurityLevel::AuthPriv
+                        && self.usm.verified(&u)
+                        && !self.usm.answered(&u) =>
+                {
+                    CollectError::Usm(UsmError::PrivacyLikelyWrong {
+                        user: String::from_utf8_lossy(u.user()).into_owned(),
+                        attempts,
+                    })
+                }
+                _ => CollectError::Timeout { attempts },
+            };
+            self.fail_all(now, error);
         }
     }
 
@@ -222,6 +267,7 @@ impl Session {
     fn fail_all(&mut self, now: Instant, error: CollectError) {
         let ts = self.timestamp(now);
         self.in_flight.clear();
+        self.usm.probe = None;
         for mut p in std::mem::take(&mut self.partitions) {
             p.errors.push(TimedError {
                 timestamp: ts,
@@ -255,6 +301,9 @@ impl Session {
         // Only a Response-PDU answers a request (RFC 3416 §4.2.4); anything else is not ours.
         let msg = match read_message(datagram) {
             Ok(msg) if msg.pdu.pdu_type == PduType::Response => msg,
+            Err(e) if e.kind == DecodeErrorKind::UnsupportedVersion(3) => {
+                return self.v3_datagram(now, datagram, other_source);
+            }
             _ => {
                 self.stats.malformed += 1;
                 self.pending_quirks.malformed_replies += 1;
@@ -286,7 +335,11 @@ impl Session {
         }
         // A reply must be in the request's version and community (RFC 3416 §4.2, RFC 1157
         // §4.1): a matching request-id alone could be a spoofed or misrouted datagram.
-        let community = p.request.community();
+        let Some(community) = p.request.community() else {
+            self.stats.mismatched += 1;
+            p.quirks.wrong_version += 1;
+            return;
+        };
         if msg.version != community.version() {
             self.stats.mismatched += 1;
             p.quirks.wrong_version += 1;
@@ -300,14 +353,56 @@ impl Session {
         if other_source {
             p.quirks.other_source += 1;
         }
+        self.accept(now, pos, pi, &msg.pdu);
+    }
+
+    /// Takes the reply `pdu` to in-flight PDU `pos` of partition `pi`.
+    pub(super) fn accept(&mut self, now: Instant, pos: usize, pi: usize, pdu: &ber::Pdu<'_>) {
         let f = self.in_flight.swap_remove(pos);
         let ts = self.timestamp(now);
         let p = &mut self.partitions[pi];
         let before = p.writer.record_count();
-        p.handle_response(ts, f.pdu, &msg);
+        p.handle_response(ts, f.pdu, pdu);
         self.stats.varbinds += (p.writer.record_count() - before) as u64;
         if p.is_done() {
             let p = self.partitions.remove(pi);
+            self.finish(p);
+        }
+    }
+
+    /// The in-flight PDU with an attempt `id`, and its partition's index.
+    pub(super) fn find_in_flight(&self, id: i32) -> Option<(usize, usize)> {
+        let pos = self
+            .in_flight
+            .iter()
+            .position(|f| f.attempts.contains(&id))?;
+        let pi = self
+            .partitions
+            .iter()
+            .position(|p| p.id == self.in_flight[pos].partition)?;
+        Some((pos, pi))
+    }
+
+    /// Ends the partitions of `user` (and their PDUs in flight) with `error`.
+    pub(super) fn fail_user(&mut self, now: Instant, user: &Credentials, error: CollectError) {
+        let ts = self.timestamp(now);
+        let of_user = |p: &Partition| matches!(p.request.security(), Security::Usm(u) if u == user);
+        let ids: Vec<u64> = self
+            .partitions
+            .iter()
+            .filter(|p| of_user(p))
+            .map(|p| p.id)
+            .collect();
+        self.in_flight.retain(|f| !ids.contains(&f.partition));
+        let (failed, kept): (Vec<Partition>, Vec<Partition>) = std::mem::take(&mut self.partitions)
+            .into_iter()
+            .partition(of_user);
+        self.partitions = kept;
+        for mut p in failed {
+            p.errors.push(TimedError {
+                timestamp: ts,
+                error: error.clone(),
+            });
             self.finish(p);
         }
     }
@@ -325,29 +420,33 @@ impl Session {
     }
 }
 
-fn encode(buf: &mut Vec<u8>, partitions: &[Partition], f: &InFlight, id: i32) {
+fn encode(
+    buf: &mut Vec<u8>,
+    usm: &mut Usm,
+    partitions: &[Partition],
+    f: &InFlight,
+    id: i32,
+    now: Instant,
+) {
     let p = partitions
         .iter()
         .find(|p| p.id == f.partition)
         .expect("an in-flight PDU's partition exists");
-    let community = p.request.community();
     let (header, oids) = match &f.pdu {
         Pdu::Bulk { oids, reps, .. } => (PduHeader::get_bulk(id, 0, *reps as i32), oids),
         Pdu::Next { oids, .. } => (PduHeader::get_next(id), oids),
         Pdu::Get { oids, .. } => (PduHeader::get(id), oids),
     };
-    encode_message(
-        buf,
-        community.version(),
-        community.name(),
-        &header,
-        oids.iter().map(|o| (o.sub_ids(), Value::Null)),
-    );
+    let varbinds = oids.iter().map(|o| (o.sub_ids(), Value::Null));
+    match p.request.security() {
+        Security::Community(c) => encode_message(buf, c.version(), c.name(), &header, varbinds),
+        Security::Usm(user) => usm.encode(buf, user, &header, varbinds, now, true),
+    }
 }
 
 /// A PDU in flight: what it asked, and the request-ids of its attempts.
 #[derive(Debug)]
-struct InFlight {
+pub(super) struct InFlight {
     partition: u64,
     budget: Budget,
     pdu: Pdu,
@@ -355,6 +454,8 @@ struct InFlight {
     deadline: Instant,
     /// The timer ran out and a retry is due at the next `poll_transmit`.
     resend: bool,
+    /// SNMPv3: it was resent once after a time-window or engine-ID Report.
+    resynced: bool,
 }
 
 /// True when `id` is an attempt of a PDU in flight (a new attempt must not reuse it).

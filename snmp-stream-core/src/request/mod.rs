@@ -9,7 +9,7 @@ mod range;
 pub use host::{DEFAULT_PORT, Family, Host, HostError, HostName, Transport};
 pub use range::{IndexRange, RangeError};
 
-use crate::community::Community;
+use crate::community::{Community, Security};
 use crate::config::{ConfigError, ConfigOverrides};
 use crate::oid::Oid;
 
@@ -36,7 +36,7 @@ impl fmt::Display for RequestKind {
 pub struct Request {
     kind: RequestKind,
     host: Host,
-    community: Community,
+    security: Security,
     oids: Vec<Oid>,
     ranges: Vec<IndexRange>,
     req_id: Vec<u8>,
@@ -79,13 +79,13 @@ pub enum RequestError {
 
 impl Request {
     /// A GET of `oids` on `host`.
-    pub fn get(host: Host, community: Community, oids: Vec<Oid>) -> RequestBuilder {
-        RequestBuilder::new(RequestKind::Get, host, community, oids)
+    pub fn get(host: Host, security: impl Into<Security>, oids: Vec<Oid>) -> RequestBuilder {
+        RequestBuilder::new(RequestKind::Get, host, security.into(), oids)
     }
 
     /// A WALK of the subtrees under `oids` on `host`.
-    pub fn walk(host: Host, community: Community, oids: Vec<Oid>) -> RequestBuilder {
-        RequestBuilder::new(RequestKind::Walk, host, community, oids)
+    pub fn walk(host: Host, security: impl Into<Security>, oids: Vec<Oid>) -> RequestBuilder {
+        RequestBuilder::new(RequestKind::Walk, host, security.into(), oids)
     }
 
     /// GET or WALK.
@@ -96,9 +96,22 @@ impl Request {
     pub fn host(&self) -> &Host {
         &self.host
     }
-    /// Version and community.
-    pub fn community(&self) -> &Community {
-        &self.community
+    /// Who the request speaks as: a community (v1, v2c) or an SNMPv3 user.
+    pub fn security(&self) -> &Security {
+        &self.security
+    }
+
+    /// The community, for a v1 or v2c request.
+    pub fn community(&self) -> Option<&Community> {
+        match &self.security {
+            Security::Community(c) => Some(c),
+            Security::Usm(_) => None,
+        }
+    }
+
+    /// The message version.
+    pub fn version(&self) -> crate::community::Version {
+        self.security.version()
     }
     /// The root OIDs, in the order given (a record's root index refers to this order).
     pub fn oids(&self) -> &[Oid] {
@@ -138,11 +151,11 @@ impl Request {
 pub struct RequestBuilder(Request);
 
 impl RequestBuilder {
-    fn new(kind: RequestKind, host: Host, community: Community, oids: Vec<Oid>) -> Self {
+    fn new(kind: RequestKind, host: Host, security: Security, oids: Vec<Oid>) -> Self {
         RequestBuilder(Request {
             kind,
             host,
-            community,
+            security,
             oids,
             ranges: Vec::new(),
             req_id: Vec::new(),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Partition, Work, malformed_value, out_of_range};
-use crate::ber::{Message, VarBindError, error_status};
+use crate::ber::{self, VarBindError, error_status};
 use crate::oid::Oid;
 use crate::response::{CollectError, TimedError};
 use crate::value::BerOid;
@@ -23,7 +23,7 @@ impl Partition {
         alone: bool,
         status: i32,
         index: i32,
-        msg: &Message<'_>,
+        reply: &ber::Pdu<'_>,
     ) {
         let Work::Get(q) = &mut self.work else {
             return;
@@ -70,7 +70,7 @@ impl Partition {
             return;
         }
         let mut asked = Asked::new(&oids);
-        for (i, vb) in msg.pdu.varbinds().enumerate() {
+        for (i, vb) in reply.varbinds().enumerate() {
             match vb {
                 Ok(vb) => {
                     let Some(j) = asked.answer(i, &vb.oid) else {

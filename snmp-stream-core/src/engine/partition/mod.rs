@@ -8,7 +8,7 @@ mod walk;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use crate::ber::{DecodeError, Message, error_status};
+use crate::ber::{self, DecodeError, error_status};
 use crate::config::Config;
 use crate::oid::Oid;
 use crate::request::{IndexRange, Request, RequestKind};
@@ -161,7 +161,7 @@ impl Partition {
         range: Option<IndexRange>,
     ) -> Partition {
         let m = config.max_response_var_binds_per_pdu() as usize;
-        let v1 = request.community().version() == crate::community::Version::V1;
+        let v1 = request.version() == crate::community::Version::V1;
         let mut quirks = Quirks::default();
         let work = match request.kind() {
             RequestKind::Walk => Work::Walk(
@@ -295,19 +295,19 @@ impl Partition {
     }
 
     /// Applies a reply to the PDU it answers.
-    pub(super) fn handle_response(&mut self, ts: u64, pdu: Pdu, msg: &Message<'_>) {
-        let status = msg.pdu.error_status;
-        let index = msg.pdu.error_index;
+    pub(super) fn handle_response(&mut self, ts: u64, pdu: Pdu, reply: &ber::Pdu<'_>) {
+        let status = reply.error_status;
+        let index = reply.error_index;
         if status == error_status::TOO_BIG {
             self.too_big(ts, pdu);
             return;
         }
         match pdu {
             Pdu::Get { oids, roots, alone } => {
-                self.get_reply(ts, oids, roots, alone, status, index, msg)
+                self.get_reply(ts, oids, roots, alone, status, index, reply)
             }
             Pdu::Bulk { heads, oids, .. } | Pdu::Next { heads, oids } => {
-                self.walk_reply(ts, &heads, &oids, status, index, msg)
+                self.walk_reply(ts, &heads, &oids, status, index, reply)
             }
         }
     }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 use super::{Partition, Work, malformed_value, out_of_range};
-use crate::ber::{Message, VarBindError, error_status};
+use crate::ber::{self, VarBindError, error_status};
 use crate::config::NonIncreasingPolicy;
 use crate::oid::{MAX_SUB_IDS, Oid};
 use crate::request::IndexRange;
@@ -90,7 +90,7 @@ impl Partition {
         oids: &[Oid],
         status: i32,
         index: i32,
-        msg: &Message<'_>,
+        reply: &ber::Pdu<'_>,
     ) {
         let Work::Walk(heads) = &mut self.work else {
             return;
@@ -122,7 +122,7 @@ impl Partition {
         // The last OID seen per head in this reply, borrowed from the datagram.
         let mut last: Vec<Option<BerOid<'_>>> = vec![None; n];
         let mut progressed = false;
-        for (i, vb) in msg.pdu.varbinds().enumerate() {
+        for (i, vb) in reply.varbinds().enumerate() {
             let slot = i % n;
             let h = &mut heads[pdu_heads[slot]];
             if h.done {

@@ -70,6 +70,8 @@ pub enum ErrorKind {
     MalformedValue = 13,
     /// No TCP connection to the agent could be made.
     Connect = 14,
+    /// SNMPv3's security model refused the requests (or most likely did).
+    Usm = 15,
 }
 
 impl ErrorKind {
@@ -92,6 +94,7 @@ impl ErrorKind {
             MissingFromReply,
             MalformedValue,
             Connect,
+            Usm,
         ]
         .get(usize::from(code))
         .copied()
@@ -109,6 +112,7 @@ impl ErrorKind {
             CollectError::Send(_) => ErrorKind::Send,
             CollectError::Resolve => ErrorKind::Resolve,
             CollectError::Connect(_) => ErrorKind::Connect,
+            CollectError::Usm(_) => ErrorKind::Usm,
             CollectError::MissingFromReply { .. } => ErrorKind::MissingFromReply,
             CollectError::MalformedValue { .. } => ErrorKind::MalformedValue,
             CollectError::RowCap { .. } => ErrorKind::RowCap,
@@ -135,6 +139,7 @@ impl ErrorKind {
             ErrorKind::MissingFromReply => "missing",
             ErrorKind::MalformedValue => "malformed-value",
             ErrorKind::Connect => "connect",
+            ErrorKind::Usm => "usm",
         }
     }
 }

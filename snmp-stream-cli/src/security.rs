@@ -1,0 +1,243 @@
+//! Who `walk` and `get` speak as, in net-snmp's spelling: `-c COMMUNITY` for v1 and v2c, and
+//! for `-v 3` the User-based Security Model's `-u USER -l LEVEL -a PROTO -A PASS -x PROTO
+//! -X PASS -n CONTEXT -E CONTEXT-ENGINE-ID`.
+
+use anyhow::{Context, bail};
+use clap::Args;
+use snmp_stream_core::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
+use snmp_stream_core::{Community, Security, Version};
+
+/// The security flags.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct SecurityArgs {
+    /// Community string (v1, v2c).
+    #[arg(short, long)]
+    pub community: Option<String>,
+    /// SNMP version, as net-snmp spells it.
+    #[arg(
+        short = 'v',
+        long = "snmp-version",
+        value_name = "1|2c|3",
+        default_value = "2c",
+        value_parser = parse_version
+    )]
+    pub snmp_version: Version,
+    /// SNMPv3 user name.
+    #[arg(short = 'u', long = "user", value_name = "USER")]
+    pub user: Option<String>,
+    /// SNMPv3 security level: noAuthNoPriv, authNoPriv or authPriv [default: from the keys
+    /// given].
+    #[arg(short = 'l', long = "level", value_name = "LEVEL")]
+    pub level: Option<String>,
+    /// SNMPv3 authentication protocol: MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512.
+    #[arg(short = 'a', long = "auth-protocol", value_name = "PROTO")]
+    pub auth_protocol: Option<String>,
+    /// SNMPv3 authentication password (at least 8 characters). Prefer --auth-password-env:
+    /// a password on the command line is visible to other users of the machine.
+    #[arg(short = 'A', long = "auth-password", value_name = "PASS")]
+    pub auth_password: Option<String>,
+    /// Read the authentication password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "auth_password")]
+    pub auth_password_env: Option<String>,
+    /// SNMPv3 privacy protocol: AES (AES-128), AES192, AES256 (Blumenthal key extension),
+    /// AES192C, AES256C (Reeder's, as Cisco's).
+    #[arg(short = 'x', long = "priv-protocol", value_name = "PROTO")]
+    pub priv_protocol: Option<String>,
+    /// SNMPv3 privacy password (at least 8 characters). Prefer --priv-password-env.
+    #[arg(short = 'X', long = "priv-password", value_name = "PASS")]
+    pub priv_password: Option<String>,
+    /// Read the privacy password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "priv_password")]
+    pub priv_password_env: Option<String>,
+    /// SNMPv3 context name.
+    #[arg(short = 'n', long = "context", value_name = "NAME")]
+    pub context: Option<String>,
+    /// SNMPv3 context engine ID, in hex [default: the agent's engine ID].
+    #[arg(short = 'E', long = "context-engine-id", value_name = "HEX")]
+    pub context_engine_id: Option<String>,
+}
+
+/// A version as net-snmp spells it.
+pub(crate) fn parse_version(s: &str) -> Result<Version, String> {
+    s.parse()
+        .map_err(|_| format!("unknown SNMP version `{s}` (expected 1, 2c or 3)"))
+}
+
+impl SecurityArgs {
+    /// The community or the SNMPv3 user the flags give, or what is missing or contradicts.
+    pub(crate) fn security(&self) -> anyhow::Result<Security> {
+        let v3_flags = [
+            ("-u", self.user.is_some()),
+            ("-l", self.level.is_some()),
+            ("-a", self.auth_protocol.is_some()),
+            (
+                "-A",
+                self.auth_password.is_some() || self.auth_password_env.is_some(),
+            ),
+            ("-x", self.priv_protocol.is_some()),
+            (
+                "-X",
+                self.priv_password.is_some() || self.priv_password_env.is_some(),
+            ),
+            ("-n", self.context.is_some()),
+            ("-E", self.context_engine_id.is_some()),
+        ];
+        if self.snmp_version != Version::V3 {
+            if let Some((flag, _)) = v3_flags.iter().find(|(_, given)| *given) {
+                bail!("{flag} is an SNMPv3 option: give -v 3 with it");
+            }
+            let Some(c) = &self.community else {
+                bail!("give a community with -c (or -v 3 and a user with -u)");
+            };
+            return Ok(Community::new(c.as_bytes(), self.snmp_version).into());
+        }
+        if self.community.is_some() {
+            bail!("-c is for v1 and v2c; SNMPv3 takes a user (-u)");
+        }
+        let user = self
+            .user
+            .as_deref()
+            .context("-v 3 needs a user: give -u USER")?;
+        credentials(self, user).map(Security::from)
+    }
+}
+
+/// The credentials of `-v 3` flags.
+fn credentials(a: &SecurityArgs, user: &str) -> anyhow::Result<Credentials> {
+    let auth_password = secret(a.auth_password.as_deref(), a.auth_password_env.as_deref())?;
+    let priv_password = secret(a.priv_password.as_deref(), a.priv_password_env.as_deref())?;
+    let level = match a.level.as_deref() {
+        Some(l) => SecurityLevel::parse(l).with_context(|| {
+            format!("unknown security level `{l}` (expected noAuthNoPriv, authNoPriv or authPriv)")
+        })?,
+        None if priv_password.is_some() => SecurityLevel::AuthPriv,
+        None if auth_password.is_some() => SecurityLevel::AuthNoPriv,
+        None => SecurityLevel::NoAuthNoPriv,
+    };
+    let mut b = Credentials::builder(user.as_bytes());
+    if level >= SecurityLevel::AuthNoPriv {
+        let proto = a.auth_protocol.as_deref().unwrap_or("MD5");
+        let proto = AuthProtocol::parse(proto)?;
+        let Some(pass) = auth_password else {
+            bail!(
+                "-l {level} needs an authentication password: give -A PASS (or --auth-password-env VAR)"
+            );
+        };
+        b = b
+            .auth_password(proto, pass)
+            .context("the authentication password (-A)")?;
+    }
+    if level == SecurityLevel::AuthPriv {
+        let proto = a.priv_protocol.as_deref().unwrap_or("AES");
+        let proto = PrivProtocol::parse(proto)?;
+        let Some(pass) = priv_password else {
+            bail!(
+                "-l authPriv needs a privacy password: give -X PASS (or --priv-password-env VAR)"
+            );
+        };
+        b = b
+            .priv_password(proto, pass)
+            .context("the privacy password (-X)")?;
+    }
+    if let Some(n) = &a.context {
+        b = b.context_name(n.as_bytes());
+    }
+    if let Some(e) = &a.context_engine_id {
+        b = b.context_engine_id(hex(e).context("-E takes the context engine ID in hex")?);
+    }
+    Ok(b.build()?)
+}
+
+/// A secret given inline or in an environment variable.
+fn secret(inline: Option<&str>, env: Option<&str>) -> anyhow::Result<Option<String>> {
+    match (inline, env) {
+        (Some(s), _) => Ok(Some(s.to_owned())),
+        (None, Some(var)) => std::env::var(var)
+            .map(Some)
+            .with_context(|| format!("the environment variable {var} is not set (or not UTF-8)")),
+        (None, None) => Ok(None),
+    }
+}
+
+/// `0x`-prefixed or bare hex octets.
+pub(crate) fn hex(s: &str) -> Option<Vec<u8>> {
+    let s = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    if s.len() % 2 != 0 || s.is_empty() {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: Version) -> SecurityArgs {
+        SecurityArgs {
+            community: None,
+            snmp_version: v,
+            user: None,
+            level: None,
+            auth_protocol: None,
+            auth_password: None,
+            auth_password_env: None,
+            priv_protocol: None,
+            priv_password: None,
+            priv_password_env: None,
+            context: None,
+            context_engine_id: None,
+        }
+    }
+
+    #[test]
+    fn v3_flags_make_credentials_and_say_what_is_missing() {
+        let mut a = args(Version::V3);
+        assert_eq!(
+            a.security().unwrap_err().to_string(),
+            "-v 3 needs a user: give -u USER"
+        );
+        a.user = Some("alice".into());
+        a.level = Some("authPriv".into());
+        a.auth_protocol = Some("SHA-256".into());
+        a.auth_password = Some("authpass123".into());
+        assert!(a.security().unwrap_err().to_string().contains("-X PASS"));
+        a.priv_password = Some("privpass123".into());
+        let Security::Usm(c) = a.security().unwrap() else {
+            panic!("not v3");
+        };
+        assert_eq!(c.level(), SecurityLevel::AuthPriv);
+        assert_eq!(c.auth_protocol(), Some(AuthProtocol::Sha256));
+        assert_eq!(c.priv_protocol(), Some(PrivProtocol::Aes128));
+        a.auth_password = Some("short".into());
+        let e = format!("{:#}", a.security().unwrap_err());
+        assert!(e.contains("at least 8 characters"), "{e}");
+        a.level = Some("nope".into());
+        assert!(
+            a.security()
+                .unwrap_err()
+                .to_string()
+                .contains("unknown security level")
+        );
+    }
+
+    #[test]
+    fn v2c_refuses_v3_flags_and_needs_a_community() {
+        let mut a = args(Version::V2c);
+        assert!(a.security().unwrap_err().to_string().contains("-c"));
+        a.community = Some("public".into());
+        assert!(matches!(a.security().unwrap(), Security::Community(_)));
+        a.user = Some("alice".into());
+        assert_eq!(
+            a.security().unwrap_err().to_string(),
+            "-u is an SNMPv3 option: give -v 3 with it"
+        );
+        assert_eq!(hex("0x80001f88"), Some(vec![0x80, 0, 0x1f, 0x88]));
+        assert_eq!(hex("abc"), None);
+    }
+}
