@@ -7,8 +7,8 @@ use clap::Args;
 use snmp_stream_core::usm::{AuthProtocol, Credentials, PrivProtocol, SecurityLevel};
 use snmp_stream_core::{Community, Security, Version};
 
-/// The security flags.
-#[derive(Debug, Clone, Args)]
+/// The security flags. `Debug` shows which were given, never a password or community.
+#[derive(Clone, Args)]
 pub(crate) struct SecurityArgs {
     /// Community string (v1, v2c).
     #[arg(short, long)]
@@ -55,6 +55,26 @@ pub(crate) struct SecurityArgs {
     /// SNMPv3 context engine ID, in hex [default: the agent's engine ID].
     #[arg(short = 'E', long = "context-engine-id", value_name = "HEX")]
     pub context_engine_id: Option<String>,
+}
+
+impl std::fmt::Debug for SecurityArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let given = |o: &Option<String>| if o.is_some() { "<given>" } else { "none" };
+        f.debug_struct("SecurityArgs")
+            .field("community", &given(&self.community))
+            .field("snmp_version", &self.snmp_version)
+            .field("user", &self.user)
+            .field("level", &self.level)
+            .field("auth_protocol", &self.auth_protocol)
+            .field("auth_password", &given(&self.auth_password))
+            .field("auth_password_env", &self.auth_password_env)
+            .field("priv_protocol", &self.priv_protocol)
+            .field("priv_password", &given(&self.priv_password))
+            .field("priv_password_env", &self.priv_password_env)
+            .field("context", &self.context)
+            .field("context_engine_id", &self.context_engine_id)
+            .finish()
+    }
 }
 
 /// A version as net-snmp spells it.
@@ -238,6 +258,8 @@ mod tests {
             "-u is an SNMPv3 option: give -v 3 with it"
         );
         assert_eq!(hex("0x80001f88"), Some(vec![0x80, 0, 0x1f, 0x88]));
+        a.auth_password = Some("s3cret-pass".into());
+        assert!(!format!("{a:?}").contains("s3cret") && !format!("{a:?}").contains("public"));
         assert_eq!(hex("abc"), None);
     }
 }

@@ -166,12 +166,22 @@ pub enum UsmError {
         /// The user.
         user: String,
     },
+    /// A Report of another counter than USM's (snmpUnknownContexts, ...).
+    #[error("the agent refused user `{user}`'s request with a Report of {report}{hint}")]
+    Refused {
+        /// The user.
+        user: String,
+        /// The counter's OID.
+        report: String,
+        /// What to check, when known.
+        hint: &'static str,
+    },
     /// usmStatsUnknownEngineIDs again after taking the engine ID named.
     #[error("the agent keeps refusing its own engine ID (usmStatsUnknownEngineIDs)")]
     UnknownEngineId,
     /// An authPriv request timed out after the agent had confirmed the user's
     /// authentication key: net-snmp's agent drops what it cannot decrypt without a Report.
-    #[error("no reply after {attempts} attempt{} although the agent confirmed user `{user}`'s authentication: a wrong privacy password or protocol is the likely cause", if *attempts == 1 { "" } else { "s" })]
+    #[error("no reply after {attempts} attempt{} although the agent confirmed user `{user}`'s authentication: a wrong privacy password or protocol is the likely cause (or a context, -n / -E, the agent drops)", if *attempts == 1 { "" } else { "s" })]
     PrivacyLikelyWrong {
         /// The user.
         user: String,

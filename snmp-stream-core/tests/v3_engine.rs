@@ -34,6 +34,8 @@ struct Agent {
     salt: u64,
     /// Requests seen, by kind: discovery, authenticated.
     discoveries: usize,
+    /// The engine ID its messages carry.
+    engine: Vec<u8>,
 }
 
 impl Agent {
@@ -48,6 +50,7 @@ impl Agent {
             not_in_time: false,
             salt: 77,
             discoveries: 0,
+            engine: ENGINE.to_vec(),
         }
     }
 
@@ -119,7 +122,7 @@ impl Agent {
             ScopedPduData::Plaintext(pdu)
         };
         let usm = UsmParams {
-            engine_id: ENGINE,
+            engine_id: &self.engine,
             engine_boots: i64::from(self.boots),
             engine_time: i64::from(self.time),
             user_name: b"alice",
@@ -286,22 +289,40 @@ fn tampered_replayed_and_clear_replies_are_dropped_never_data() {
     let mut session = Session::new(config(), t0, 0, 4);
     session.add_request(get(&alice("authpass123"))).unwrap();
     let mut agent = Agent::new();
-    let (responses, _) = run(&mut session, &mut agent, t0, |i, r, _| {
+    let (responses, _) = run(&mut session, &mut agent, t0, |i, r, agent| {
         if i == 2 {
             // The GET's reply: a copy with one byte flipped first (fails authentication),
             // then the real one, then a replay of it (no PDU in flight any more).
             let mut bad = r.clone();
             let last = bad.len() - 1;
             bad[last] ^= 0x40;
-            vec![bad, r.clone(), r]
+            // And the same Response in the clear, unauthenticated: never data for a user who
+            // authenticates.
+            let id = read_v3_message(&r).unwrap().msg_id;
+            let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
+            let mut pdu = Vec::new();
+            encode_scoped_pdu(
+                &mut pdu,
+                ENGINE,
+                b"",
+                &PduHeader::response(id, 0, 0),
+                [(oid.sub_ids(), Value::OctetString(b"spoofed"))],
+            );
+            let clear = agent.message(id, 0, &mut pdu);
+            vec![bad, clear, r.clone(), r]
         } else {
             vec![r]
         }
     });
     let r = &responses[0];
     assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
-    assert_eq!(r.buffer.read().unwrap().records().count(), 1);
-    assert_eq!(r.quirks.failed_authentication, 1);
+    let buf = r.buffer.read().unwrap();
+    let values: Vec<Value<'_>> = buf
+        .records()
+        .map(|rec| rec.unwrap().value().unwrap())
+        .collect();
+    assert_eq!(values, [Value::OctetString(b"router-1")]);
+    assert_eq!(r.quirks.failed_authentication, 2);
     assert_eq!(session.stats().unknown_request_id, 1);
 }
 
@@ -322,6 +343,26 @@ fn a_wrong_password_is_named_after_one_exchange() {
         })]
     );
     assert_eq!(took, Duration::ZERO);
+}
+
+#[test]
+fn engine_ids_that_keep_changing_end_in_an_error_not_a_loop() {
+    let t0 = start();
+    let mut session = Session::new(config(), t0, 0, 8);
+    session.add_request(get(&alice("authpass123"))).unwrap();
+    let mut agent = Agent::new();
+    let (responses, _) = run(&mut session, &mut agent, t0, |i, r, agent| {
+        if i == 0 {
+            return vec![r];
+        }
+        // Every later answer: "unknown engine ID", from yet another engine.
+        let id = read_v3_message(&r).unwrap().msg_id;
+        agent.engine = vec![i as u8; 6];
+        vec![agent.report(id, "4.0", 0)]
+    });
+    let errors: Vec<&CollectError> = responses[0].errors.iter().map(|e| &e.error).collect();
+    assert_eq!(errors, [&CollectError::Usm(UsmError::UnknownEngineId)]);
+    assert!(session.stats().transmits <= 5, "{:?}", session.stats());
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! Full walks at each security level, compared record for record with `snmpbulkwalk`, are in
 //! `collector.rs`.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use snmp_stream_actors::SessionManager;
 use snmp_stream_actors::core::config::ConfigOverrides;
@@ -99,8 +99,8 @@ fn a_wrong_authentication_password_says_so_at_once() {
     let Some(snmpd) = Snmpd::start(CONF) else {
         return;
     };
-    let started = Instant::now();
-    let (responses, _) = get(&snmpd, &[alice("wrongpass123", "privpass123")], quick());
+    let wrong = alice("wrongpass123", "privpass123");
+    let (responses, manager) = get(&snmpd, &[wrong], quick());
     let r = &responses[0];
     assert_eq!(r.status, Status::Failed);
     assert_eq!(
@@ -117,11 +117,9 @@ fn a_wrong_authentication_password_says_so_at_once() {
         "{}",
         r.errors[0].error
     );
-    assert!(
-        started.elapsed() < Duration::from_millis(600),
-        "{:?}",
-        started.elapsed()
-    );
+    // At once: discovery and the proof, no retry, no timeout.
+    let stats = manager.stats();
+    assert_eq!((stats.transmits, stats.timeouts), (2, 0), "{stats:?}");
 }
 
 #[test]
@@ -245,7 +243,13 @@ fn every_auth_and_priv_protocol_walks_what_snmpbulkwalk_walks() {
     // sysORTable: static, so both walks see the same values.
     let table = "1.3.6.1.2.1.1.9";
     let target = snmpd.addr.to_string();
-    let mut manager = SessionManager::new(quick()).unwrap();
+    // Patient: 30 users' keys are localized (the C variants expand a megabyte each) on the
+    // host's thread between replies, slow in a debug build.
+    let patient = ConfigOverrides::new()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let mut manager = SessionManager::new(patient).unwrap();
     for (name, a, p) in &users {
         let user = Credentials::builder(name.as_bytes())
             .auth_password(*a, "authpass123")

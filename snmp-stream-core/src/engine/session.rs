@@ -221,22 +221,23 @@ impl Session {
         }
         if let Some((attempts, user)) = host_down {
             self.stats.timeouts += 1;
-            let error = match user {
+            match user {
                 // Its authentication was confirmed, it was never answered: most likely the
-                // agent could not decrypt it (net-snmp's drops such requests silently).
+                // agent could not decrypt it (net-snmp's drops such requests silently). The
+                // host is up: only this user's work ends.
                 Some(u)
                     if u.level() == SecurityLevel::AuthPriv
                         && self.usm.verified(&u)
                         && !self.usm.answered(&u) =>
                 {
-                    CollectError::Usm(UsmError::PrivacyLikelyWrong {
+                    let error = CollectError::Usm(UsmError::PrivacyLikelyWrong {
                         user: String::from_utf8_lossy(u.user()).into_owned(),
                         attempts,
-                    })
+                    });
+                    self.fail_user(now, &u, error);
                 }
-                _ => CollectError::Timeout { attempts },
-            };
-            self.fail_all(now, error);
+                _ => self.fail_all(now, CollectError::Timeout { attempts }),
+            }
         }
     }
 

@@ -31,6 +31,9 @@ use crate::value::{SubIds, Value};
 /// The largest message we accept (msgMaxSize): the UDP maximum.
 pub(super) const MAX_SIZE: i32 = 65_507;
 
+/// How many times a session takes another engine ID from a Report after discovery.
+const MAX_ENGINE_CHANGES: u32 = 2;
+
 /// usmStats counters (1.3.6.1.6.3.15.1.1.N.0) a Report names.
 const USM_STATS: [u32; 9] = [1, 3, 6, 1, 6, 3, 15, 1, 1];
 
@@ -87,6 +90,8 @@ pub(super) struct Usm {
     keys: Vec<(Credentials, EngineKeys)>,
     /// The AES salt counter (RFC 3826 §3.1.2.1), seeded per session.
     salt: u64,
+    /// Engine IDs taken from usmStatsUnknownEngineIDs Reports after discovery.
+    engine_changes: u32,
     scratch: Vec<u8>,
 }
 
@@ -256,12 +261,35 @@ impl Usm {
     }
 
     /// Takes boots and time from an authenticated message of the engine.
+    /// Only forward (RFC 3414 §3.2 step 7b): more boots, or the same boots and a later time
+    /// than the one kept; an older clock (a replayed message) changes nothing.
     pub(super) fn learn_clock(&mut self, usm: &UsmParams<'_>, now: Instant) {
         if let Some(e) = &mut self.engine {
-            e.boots = clamp(usm.engine_boots);
-            e.time = clamp(usm.engine_time);
-            e.at = now;
+            let (boots, time) = (clamp(usm.engine_boots), clamp(usm.engine_time));
+            let (kept_boots, kept_time) = e.clock(now);
+            if boots > kept_boots || (boots == kept_boots && time > kept_time) {
+                e.boots = boots;
+                e.time = time;
+                e.at = now;
+            }
         }
+    }
+
+    /// Takes the engine ID an unauthenticated usmStatsUnknownEngineIDs Report names, when it
+    /// names another one (an empty one, or the one kept, changes nothing). Returns whether it
+    /// changed; at most [`MAX_ENGINE_CHANGES`] times per session, so that two engines
+    /// answering for one address (or a spoofer) cannot keep a session busy for ever.
+    pub(super) fn learn_other_engine(&mut self, usm: &UsmParams<'_>, now: Instant) -> bool {
+        let known = self.engine.as_ref().map(|e| e.id.as_slice());
+        if usm.engine_id.is_empty()
+            || known == Some(usm.engine_id)
+            || self.engine_changes >= MAX_ENGINE_CHANGES
+        {
+            return false;
+        }
+        self.engine_changes += 1;
+        self.learn_engine(usm, now);
+        true
     }
 
     /// Whether a Response to `user` was accepted.
@@ -295,11 +323,22 @@ pub(super) fn report_error(varbinds: VarBinds<'_>, user: &Credentials) -> Option
     let vb = varbinds.into_iter().next()?.ok()?;
     let oid = vb.oid.to_oid();
     let arcs = oid.as_slice();
-    let (prefix, rest) = arcs.split_at_checked(USM_STATS.len())?;
-    if prefix != USM_STATS {
-        return None;
-    }
     let name = String::from_utf8_lossy(user.user()).into_owned();
+    let Some(rest) = arcs.strip_prefix(&USM_STATS[..]) else {
+        // Another Report (snmpUnknownContexts, snmpUnknownPDUHandlers, ...): the agent
+        // refused the request; say which counter, with a hint for the contexts.
+        let hint = match arcs {
+            [1, 3, 6, 1, 6, 3, 12, 1, 4 | 5, 0] => {
+                ": check the context name (-n) and context engine ID (-E)"
+            }
+            _ => "",
+        };
+        return Some(ReportKind::Fatal(UsmError::Refused {
+            user: name,
+            report: oid.to_string(),
+            hint,
+        }));
+    };
     Some(match rest {
         [1, 0] => ReportKind::Fatal(UsmError::UnsupportedSecurityLevel {
             user: name,

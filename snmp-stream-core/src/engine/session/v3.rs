@@ -164,8 +164,15 @@ impl Session {
                         );
                     }
                     Some(ReportKind::UnknownEngineId) => {
-                        self.usm.learn_engine(&msg.usm, now);
-                        self.resend_once(now, pos, &user, UsmError::UnknownEngineId);
+                        if self.usm.learn_other_engine(&msg.usm, now) {
+                            self.resend_once(now, pos, &user, UsmError::UnknownEngineId);
+                        } else {
+                            self.fail_user(
+                                now,
+                                &user,
+                                CollectError::Usm(UsmError::UnknownEngineId),
+                            );
+                        }
                     }
                     Some(ReportKind::Fatal(e)) => self.fail_user(now, &user, CollectError::Usm(e)),
                     // A Report this engine does not know: nothing to act on.
@@ -277,7 +284,12 @@ impl Session {
                     Some(ReportKind::Fatal(e)) => {
                         self.fail_user(now, &user, CollectError::Usm(e));
                     }
-                    Some(ReportKind::UnknownEngineId) => self.usm.learn_engine(&msg.usm, now),
+                    Some(ReportKind::UnknownEngineId) => {
+                        if !self.usm.learn_other_engine(&msg.usm, now) {
+                            let e = CollectError::Usm(UsmError::UnknownEngineId);
+                            self.fail_user(now, &user, e);
+                        }
+                    }
                     _ if authenticated => {
                         self.usm.learn_clock(&msg.usm, now);
                         self.usm.verify(&user);
