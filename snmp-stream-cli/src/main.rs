@@ -124,6 +124,7 @@ Examples:
   snmp-stream serve data/snmpsim/recorded/linux-full-walk.snmprec   # community linux-full-walk
   snmp-stream serve data/snmpsim --ports 100 --loss 0.05 --delay-ms 20
   snmp-stream serve data/snmpsim --listen 127.0.0.1:1161 --tcp   # then walk tcp:127.0.0.1:1161
+  snmp-stream serve data/snmpsim/recorded/linux-full-walk.snmprec --v3-user \"alice SHA-256 authpass123 AES privpass123\"
   snmp-stream serve data/snmpsim --endless-column 1.3.6.1.2.1.2.2.1.99 --reply-from-address 127.0.0.2";
 
 const DEMO_HELP: &str = "\
@@ -211,6 +212,12 @@ enum Command {
         /// `tcp:HOST:PORT`.
         #[arg(long)]
         tcp: bool,
+        /// Also answer SNMPv3 for this user, in net-snmp's createUser spelling: "USER [AUTH
+        /// PASS [PRIV PASS]]", e.g. "alice SHA-256 authpass123 AES privpass123" (repeatable).
+        /// The recording is picked by context name (-n) as by community in v2c; an empty
+        /// context serves the only recording, when there is one.
+        #[arg(long = "v3-user", value_name = "USER [AUTH PASS [PRIV PASS]]")]
+        v3_users: Vec<String>,
         #[command(flatten)]
         faults: serve::FaultArgs,
     },
@@ -309,8 +316,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             listen,
             ports,
             tcp,
+            v3_users,
             faults,
-        } => serve::run(&data_dir, listen, ports, tcp, faults).map(|()| Outcome::Ok),
+        } => serve::run(&data_dir, listen, ports, tcp, &v3_users, faults).map(|()| Outcome::Ok),
         Command::Demo { data, output } => demo::run(data, &output, quiet),
         Command::Oids => {
             let mut out = io::stdout().lock();

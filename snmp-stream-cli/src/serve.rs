@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use snmp_stream_core::Oid;
+use snmp_stream_core::usm::{AuthProtocol, Credentials, PrivProtocol};
 use snmp_stream_sim::{Faults, Mib};
 use snmp_stream_sim::{Simulator, SimulatorConfig};
 
@@ -64,6 +65,28 @@ pub(crate) struct FaultArgs {
     pub tcp_close_after: Option<u64>,
 }
 
+/// A user in net-snmp's createUser spelling: `USER [AUTH PASS [PRIV PASS]]`.
+pub(crate) fn v3_user(spec: &str) -> anyhow::Result<Credentials> {
+    let words: Vec<&str> = spec.split_whitespace().collect();
+    let what = || format!("--v3-user \"{spec}\"");
+    let b = match words.as_slice() {
+        [user] => Credentials::builder(user.as_bytes()),
+        [user, auth, pass] | [user, auth, pass, _, _] => {
+            let a = AuthProtocol::parse(auth).with_context(what)?;
+            let mut b = Credentials::builder(user.as_bytes())
+                .auth_password(a, pass)
+                .with_context(what)?;
+            if let [_, _, _, p, ppass] = words.as_slice() {
+                let p = PrivProtocol::parse(p).with_context(what)?;
+                b = b.priv_password(p, ppass).with_context(what)?;
+            }
+            b
+        }
+        _ => bail!("{}: expected USER [AUTH PASS [PRIV PASS]]", what()),
+    };
+    b.build().with_context(what)
+}
+
 /// The simulator config for `data`: a directory (community = each recording's path under it,
 /// without `.snmprec`) or one `.snmprec` file (community = its name without `.snmprec`).
 pub(crate) fn data_config(data: &Path) -> anyhow::Result<SimulatorConfig> {
@@ -112,9 +135,16 @@ pub(crate) fn run(
     listen: Vec<SocketAddr>,
     ports: usize,
     tcp: bool,
+    v3_users: &[String],
     faults: FaultArgs,
 ) -> anyhow::Result<()> {
     let mut config = data_config(data)?.loss(faults.loss).tcp(tcp);
+    let mut user_names = Vec::new();
+    for u in v3_users {
+        let user = v3_user(u)?;
+        user_names.push(String::from_utf8_lossy(user.user()).into_owned());
+        config = config.v3_user(user);
+    }
     for addr in listen {
         config = config.listen(addr);
     }
@@ -164,6 +194,17 @@ pub(crate) fn run(
     }
     for c in &communities {
         writeln!(out, "community {c}")?;
+    }
+    if !user_names.is_empty() {
+        let id: String = snmp_stream_sim::DEFAULT_ENGINE_ID
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        writeln!(
+            out,
+            "SNMPv3 engine ID 0x{id}, users {}",
+            user_names.join(", ")
+        )?;
     }
     out.flush()?;
     drop(out);

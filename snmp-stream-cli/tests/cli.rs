@@ -204,6 +204,77 @@ fn walk_over_tcp_from_serve_tcp_prints_what_the_udp_walk_prints() {
     assert_eq!(over_tcp, over_udp.replace(addr, &format!("tcp:{addr}")));
 }
 
+#[test]
+fn walk_v3_from_serve_v3_user_prints_what_the_v2c_walk_prints() {
+    let recording = format!("{DATA}/recorded/linux-full-walk.snmprec");
+    let mut child = Command::new(BIN)
+        .args(["serve", &recording])
+        .args(["--v3-user", "alice SHA-256 authpass123 AES privpass123"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().unwrap().unwrap();
+    assert!(next().starts_with("serving "));
+    let udp = next();
+    let addr = udp
+        .strip_prefix("listening on udp ")
+        .expect("a UDP line")
+        .to_owned();
+    assert_eq!(next(), "community linux-full-walk");
+    assert!(next().starts_with("SNMPv3 engine ID 0x80001f8804"));
+    let v2c = run(&["walk", &addr, "-c", "linux-full-walk", "ifTable"]);
+    let v3 = Command::new(BIN)
+        .args([
+            "walk", &addr, "-v", "3", "-u", "alice", "-l", "authPriv", "-a", "SHA-256",
+        ])
+        .args([
+            "--auth-password-env",
+            "AUTH",
+            "-x",
+            "AES",
+            "--priv-password-env",
+            "PRIV",
+        ])
+        .arg("ifTable")
+        .env("AUTH", "authpass123")
+        .env("PRIV", "privpass123")
+        .output()
+        .unwrap();
+    let wrong = run(&[
+        "walk",
+        &addr,
+        "-v",
+        "3",
+        "-u",
+        "alice",
+        "-a",
+        "SHA-256",
+        "-A",
+        "wrongpass123",
+        "ifTable",
+    ]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(v2c.0, 0, "{}", v2c.2);
+    let out = String::from_utf8(v3.stdout).unwrap();
+    assert!(
+        v3.status.success(),
+        "{}",
+        String::from_utf8_lossy(&v3.stderr)
+    );
+    assert!(v2c.1.contains("eth0"), "{}", v2c.1);
+    assert_eq!(out, v2c.1);
+    assert_eq!(wrong.0, 1);
+    assert!(
+        wrong
+            .2
+            .contains("wrong authentication password or protocol for user `alice`"),
+        "{}",
+        wrong.2
+    );
+}
+
 /// The simulated agent on the bundled recordings, `ports` loopback ports.
 fn simulator(ports: usize) -> SimulatorHandle {
     let mut config = SimulatorConfig::new().data_dir(DATA);

@@ -45,5 +45,7 @@ mod snmprec;
 pub use faults::Faults;
 pub use mib::{Mib, MibValue, decode_arcs};
 pub use responder::{DEFAULT_MAX_MESSAGE_SIZE, DropReason, Reply, Responder};
-pub use server::{SimError, SimStats, Simulator, SimulatorConfig, SimulatorHandle};
+pub use server::{
+    DEFAULT_ENGINE_ID, SimError, SimStats, Simulator, SimulatorConfig, SimulatorHandle,
+};
 pub use snmprec::{SnmprecError, SnmprecErrorKind, ValueProblem};

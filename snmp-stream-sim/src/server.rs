@@ -20,7 +20,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::{Reply, Responder, SnmprecError};
-use snmp_stream_core::ber::read_message;
+use snmp_stream_core::ber::{DecodeErrorKind, read_message};
 use tokio::net::UdpSocket;
 use tokio::sync::oneshot;
 
@@ -31,8 +31,9 @@ mod config;
 mod data;
 mod rng;
 mod tcp;
+mod usm;
 
-pub use config::SimulatorConfig;
+pub use config::{DEFAULT_ENGINE_ID, SimulatorConfig};
 
 /// The file extension of snmpsim recordings.
 const SNMPREC_EXTENSION: &str = "snmprec";
@@ -211,6 +212,13 @@ impl Simulator {
             jitter: config.jitter,
             silent_after: config.silent_after,
             tcp_close_after: config.tcp_close_after,
+            usm: (!config.v3_users.is_empty()).then(|| {
+                usm::Usm::new(
+                    config.engine_id.clone(),
+                    config.engine_boots,
+                    &config.v3_users,
+                )
+            }),
         });
         let (stop_tx, stop_rx) = oneshot::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
@@ -375,6 +383,8 @@ struct Shared {
     jitter: Duration,
     silent_after: Option<u64>,
     tcp_close_after: Option<u64>,
+    /// The SNMPv3 agent, when users were given.
+    usm: Option<usm::Usm>,
 }
 
 /// What one listen address holds: its UDP socket, the socket replies come from when that is
@@ -460,6 +470,40 @@ fn serve(
 }
 
 impl Shared {
+    /// [`Shared::answer`] for an SNMPv3 message.
+    fn answer_v3(
+        &self,
+        message: &[u8],
+        peer: SocketAddr,
+        rng: Option<&mut XorShift>,
+        answered: &mut u64,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let counters = &self.counters;
+        let lost = rng.is_some_and(|rng| self.loss > 0.0 && rng.next_f64() < self.loss);
+        if lost || self.silent_after.is_some_and(|n| *answered >= n) {
+            Counters::bump(&counters.lost);
+            return false;
+        }
+        let usm = self.usm.as_ref().expect("checked by the caller");
+        match usm.answer(message, &self.responders, out) {
+            usm::V3Outcome::Answered => {
+                Counters::bump(&counters.replies);
+                *answered += 1;
+                true
+            }
+            usm::V3Outcome::Dropped => {
+                Counters::bump(&counters.responder_dropped);
+                false
+            }
+            usm::V3Outcome::Malformed => {
+                Counters::bump(&counters.malformed);
+                tracing::debug!(%peer, "SNMPv3 message not answered (malformed or not decryptable)");
+                false
+            }
+        }
+    }
+
     /// Answers one request `message` from `peer` into `out`, counting what happened. False
     /// when there is no reply: malformed, an unknown community, lost (`rng` draws the loss of
     /// a lossy transport), silent after `answered` replies, or dropped by the responder.
@@ -474,6 +518,9 @@ impl Shared {
         let counters = &self.counters;
         Counters::bump(&counters.requests);
         let responder = match read_message(message) {
+            Err(e) if e.kind == DecodeErrorKind::UnsupportedVersion(3) && self.usm.is_some() => {
+                return self.answer_v3(message, peer, rng, answered, out);
+            }
             Ok(msg) => match self.responders.get(msg.community) {
                 Some(responder) => responder,
                 None => {

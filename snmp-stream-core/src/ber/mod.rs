@@ -20,7 +20,7 @@ pub mod write;
 pub use read::{
     DecodeError, DecodeErrorKind, Message, Pdu, VarBind, VarBindError, VarBinds, read_message,
 };
-pub use write::{PduHeader, encode_message, pdu_len, write_pdu};
+pub use write::{PduHeader, encode_message, encode_message_with_pdu, pdu_len, write_pdu};
 
 /// Universal tags used by SNMP.
 pub(crate) mod tag {

@@ -148,12 +148,20 @@ pub struct Pdu<'a> {
     /// error-index (max-repetitions in a GetBulkRequest).
     pub error_index: i32,
     varbinds: VarBinds<'a>,
+    /// The whole PDU TLV.
+    bytes: &'a [u8],
 }
 
 impl<'a> Pdu<'a> {
     /// An iterator over the varbinds; each call starts again from the first.
     pub fn varbinds(&self) -> VarBinds<'a> {
         self.varbinds.clone()
+    }
+
+    /// The whole PDU, as encoded (tag, length and content): what an SNMPv3 scoped PDU or a
+    /// v1/v2c message carries.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
     }
 
     /// For a GetBulkRequest, non-repeaters (the same field as error-status).
@@ -243,6 +251,7 @@ pub(super) fn read_pdu<'a>(c: &mut Cursor<'a>) -> Result<Pdu<'a>, DecodeError> {
             pos: list.start,
             end: list.end,
         },
+        bytes: c.buf.get(at..pdu.end).unwrap_or_default(),
     })
 }
 

@@ -209,6 +209,23 @@ pub fn encode_scoped_pdu<'v, I>(
     write_pdu(out, pdu, varbinds);
 }
 
+/// Writes a ScopedPDU around an encoded PDU TLV (an agent's Response, say) into `out`,
+/// cleared first.
+pub fn encode_scoped_pdu_bytes(
+    out: &mut Vec<u8>,
+    context_engine_id: &[u8],
+    context_name: &[u8],
+    pdu: &[u8],
+) {
+    out.clear();
+    let content = tlv_len(context_engine_id.len()) + tlv_len(context_name.len()) + pdu.len();
+    out.reserve(tlv_len(content));
+    put_header(out, tag::SEQUENCE, content);
+    put_octets(out, context_engine_id);
+    put_octets(out, context_name);
+    out.extend_from_slice(pdu);
+}
+
 /// Writes an SNMPv3 message with USM parameters into `out`, cleared first: `usm`'s
 /// `auth_params` are ignored and `auth_len` zero octets written in their place; `data` is a
 /// whole plaintext ScopedPDU TLV or an encryptedPDU's content. Returns where the zeros are,

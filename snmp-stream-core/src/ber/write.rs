@@ -110,6 +110,18 @@ pub fn encode_message<'v, I>(
     write_pdu(out, pdu, varbinds);
 }
 
+/// Writes a v1/v2c message around an encoded PDU TLV into `out` (cleared first).
+pub fn encode_message_with_pdu(out: &mut Vec<u8>, version: Version, community: &[u8], pdu: &[u8]) {
+    out.clear();
+    let content = int_tlv_len(version.wire_value()) + tlv_len(community.len()) + pdu.len();
+    out.reserve(tlv_len(content));
+    put_header(out, tag::SEQUENCE, content);
+    put_int(out, tag::INTEGER, version.wire_value());
+    put_header(out, tag::OCTET_STRING, community.len());
+    out.extend_from_slice(community);
+    out.extend_from_slice(pdu);
+}
+
 /// Octets of the whole PDU TLV that [`write_pdu`] would write.
 pub fn pdu_len<'v>(
     pdu: &PduHeader,

@@ -239,7 +239,7 @@ impl Usm {
         if let Some((_, k)) = self.keys.iter().find(|(u, _)| u == user) {
             return k.clone();
         }
-        let k = user.localize(engine_id);
+        let k = user.keys_for(engine_id);
         self.keys.push((user.clone(), k.clone()));
         k
     }

@@ -338,14 +338,19 @@ fn master_key(protocol: AuthProtocol, password: &[u8]) -> Result<MasterKey, KeyE
 /// The keys of one user localized to one engine, made once per engine. `Debug` shows the
 /// protocols only (the keys are redacted).
 #[derive(Clone, Debug)]
-pub(crate) struct EngineKeys {
-    pub(crate) auth: Option<(AuthProtocol, LocalizedKey)>,
-    pub(crate) privacy: Option<(PrivProtocol, LocalizedKey)>,
+#[non_exhaustive]
+pub struct EngineKeys {
+    /// The authentication protocol and key.
+    pub auth: Option<(AuthProtocol, LocalizedKey)>,
+    /// The privacy protocol and key.
+    pub privacy: Option<(PrivProtocol, LocalizedKey)>,
 }
 
 impl Credentials {
-    /// This user's keys for the engine `engine_id`.
-    pub(crate) fn localize(&self, engine_id: &[u8]) -> EngineKeys {
+    /// This user's authentication and privacy keys localized to the engine `engine_id`: what
+    /// the session keeps for it, and what an agent of that engine keeps for the user (the
+    /// simulator's, say).
+    pub fn keys_for(&self, engine_id: &[u8]) -> EngineKeys {
         let auth = self.0.auth.as_ref().map(|(p, k)| {
             let key = match k {
                 Key::Master(m) => p.localize(m, engine_id),

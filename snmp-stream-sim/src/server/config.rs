@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use snmp_stream_core::usm::Credentials;
+
 use crate::{Faults, Mib};
 
 /// How a [`Simulator`](crate::Simulator) is set up: where its data comes from, where it listens, which faults it
@@ -39,8 +41,15 @@ pub struct SimulatorConfig {
     pub(super) silent_after: Option<u64>,
     pub(super) tcp: bool,
     pub(super) tcp_close_after: Option<u64>,
+    pub(super) v3_users: Vec<Credentials>,
+    pub(super) engine_id: Vec<u8>,
+    pub(super) engine_boots: u32,
     pub(super) seed: u64,
 }
+
+/// The simulator's default SNMPv3 engine ID: enterprise 8072 (net-snmp's), text format,
+/// `snmp-stream-sim`.
+pub const DEFAULT_ENGINE_ID: &[u8] = b"\x80\x00\x1f\x88\x04snmp-stream-sim";
 
 impl Default for SimulatorConfig {
     fn default() -> Self {
@@ -57,6 +66,9 @@ impl Default for SimulatorConfig {
             silent_after: None,
             tcp: false,
             tcp_close_after: None,
+            v3_users: Vec::new(),
+            engine_id: DEFAULT_ENGINE_ID.to_vec(),
+            engine_boots: 1,
             seed: 0x5eed_5eed_5eed_5eed,
         }
     }
@@ -166,6 +178,26 @@ impl SimulatorConfig {
     pub fn tcp_close_after(mut self, replies: u64) -> Self {
         self.tcp = true;
         self.tcp_close_after = Some(replies);
+        self
+    }
+
+    /// Also answer SNMPv3 for `user` (its keys are localized to the simulator's engine ID); the
+    /// recording is picked by contextName as v1/v2c picks it by community (an empty context
+    /// serves the only recording, when there is one).
+    pub fn v3_user(mut self, user: Credentials) -> Self {
+        self.v3_users.push(user);
+        self
+    }
+
+    /// The SNMPv3 engine ID ([`DEFAULT_ENGINE_ID`] by default).
+    pub fn engine_id(mut self, id: impl Into<Vec<u8>>) -> Self {
+        self.engine_id = id.into();
+        self
+    }
+
+    /// The SNMPv3 engine boots (1 by default): the simulated device rebooted that often.
+    pub fn engine_boots(mut self, boots: u32) -> Self {
+        self.engine_boots = boots;
         self
     }
 
