@@ -116,16 +116,56 @@ impl SecurityArgs {
         }
         let user = self
             .user
-            .as_deref()
+            .clone()
             .context("-v 3 needs a user: give -u USER")?;
-        credentials(self, user).map(Security::from)
+        let spec = V3Spec {
+            user,
+            level: self.level.clone(),
+            auth_protocol: self.auth_protocol.clone(),
+            auth_password: secret(
+                self.auth_password.as_deref(),
+                self.auth_password_env.as_deref(),
+            )?,
+            priv_protocol: self.priv_protocol.clone(),
+            priv_password: secret(
+                self.priv_password.as_deref(),
+                self.priv_password_env.as_deref(),
+            )?,
+            context: self.context.clone(),
+            context_engine_id: self.context_engine_id.clone(),
+        };
+        credentials(&spec).map(Security::from)
     }
 }
 
-/// The credentials of `-v 3` flags.
-fn credentials(a: &SecurityArgs, user: &str) -> anyhow::Result<Credentials> {
-    let auth_password = secret(a.auth_password.as_deref(), a.auth_password_env.as_deref())?;
-    let priv_password = secret(a.priv_password.as_deref(), a.priv_password_env.as_deref())?;
+/// An SNMPv3 user as the command line or a job file gives it, passwords resolved.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct V3Spec {
+    pub user: String,
+    pub level: Option<String>,
+    pub auth_protocol: Option<String>,
+    pub auth_password: Option<String>,
+    pub priv_protocol: Option<String>,
+    pub priv_password: Option<String>,
+    pub context: Option<String>,
+    pub context_engine_id: Option<String>,
+}
+
+impl std::fmt::Debug for V3Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "V3Spec {{ user: {:?}, <passwords redacted> }}",
+            self.user
+        )
+    }
+}
+
+/// The credentials of a v3 user's flags or job settings.
+pub(crate) fn credentials(a: &V3Spec) -> anyhow::Result<Credentials> {
+    let user = a.user.as_str();
+    let auth_password = a.auth_password.clone();
+    let priv_password = a.priv_password.clone();
     let level = match a.level.as_deref() {
         Some(l) => SecurityLevel::parse(l).with_context(|| {
             format!("unknown security level `{l}` (expected noAuthNoPriv, authNoPriv or authPriv)")

@@ -544,6 +544,59 @@ fn get_records_an_absent_oid_as_an_exception() {
 }
 
 #[test]
+fn a_job_collects_v3_hosts_with_the_password_from_the_environment() {
+    let recording = format!("{DATA}/recorded/linux-full-walk.snmprec");
+    let mut child = Command::new(BIN)
+        .args(["serve", &recording])
+        .args(["--v3-user", "alice SHA-256 authpass123 AES privpass123"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    lines.next();
+    let udp = lines.next().unwrap().unwrap();
+    let addr = udp.strip_prefix("listening on udp ").unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "output = \"out\"\nformat = \"wire\"\nversion = \"3\"\nuser = \"alice\"\n\
+             auth_protocol = \"SHA-256\"\nauth_password_env = \"JOB_AUTH\"\n\
+             priv_protocol = \"AES\"\npriv_password_env = \"JOB_PRIV\"\n\
+             hosts = [\"{addr}\", {{ host = \"{addr}\", user = \"mallory\", level = \"noAuthNoPriv\" }}]\n\
+             [[group]]\nname = \"interfaces\"\noids = [\"ifTable\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["run", job.to_str().unwrap()])
+        .env("JOB_AUTH", "authpass123")
+        .env("JOB_PRIV", "privpass123")
+        .output()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    // alice collects; mallory is unknown to the agent, and named.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("2 hosts: 1 ok, 0 partial, 1 failed"), "{err}");
+    assert!(
+        err.contains("the agent does not know user `mallory`"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("authpass123") && !err.contains("privpass123"),
+        "{err}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
+    assert!(
+        report.lines().nth(1).is_some_and(|l| l.contains(",ok,44,")),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_job_with_dead_hosts_reports_them_and_exits_1() {
     let sim = simulator(18);
     // Bound sockets that never answer: dead agents.

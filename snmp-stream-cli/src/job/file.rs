@@ -40,6 +40,18 @@ pub(super) enum Kind {
     Get,
 }
 
+/// A job file's SNMPv3 value (a user, protocol, password, variable or path): its `Debug`
+/// never shows it, so that no password reaches a log through the parsed file.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub(super) struct V3Text(pub(super) String);
+
+impl std::fmt::Debug for V3Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// Adds the settings every level of a job file may give (job, group, host) to a struct, and a
 /// `settings()` that collects them.
 macro_rules! with_settings {
@@ -57,6 +69,18 @@ macro_rules! with_settings {
             pub(super) non_increasing: Option<Spanned<String>>,
             pub(super) max_rows: Option<Spanned<u64>>,
             pub(super) accept_other_source: Option<bool>,
+            pub(super) user: Option<Spanned<V3Text>>,
+            pub(super) level: Option<Spanned<V3Text>>,
+            pub(super) auth_protocol: Option<Spanned<V3Text>>,
+            pub(super) auth_password: Option<Spanned<V3Text>>,
+            pub(super) auth_password_env: Option<Spanned<V3Text>>,
+            pub(super) auth_password_file: Option<Spanned<V3Text>>,
+            pub(super) priv_protocol: Option<Spanned<V3Text>>,
+            pub(super) priv_password: Option<Spanned<V3Text>>,
+            pub(super) priv_password_env: Option<Spanned<V3Text>>,
+            pub(super) priv_password_file: Option<Spanned<V3Text>>,
+            pub(super) context: Option<Spanned<V3Text>>,
+            pub(super) context_engine_id: Option<Spanned<V3Text>>,
         }
 
         impl $name {
@@ -72,6 +96,20 @@ macro_rules! with_settings {
                     non_increasing: self.non_increasing.as_ref(),
                     max_rows: self.max_rows.as_ref(),
                     accept_other_source: self.accept_other_source,
+                    v3: [
+                        self.user.as_ref(),
+                        self.level.as_ref(),
+                        self.auth_protocol.as_ref(),
+                        self.auth_password.as_ref(),
+                        self.auth_password_env.as_ref(),
+                        self.auth_password_file.as_ref(),
+                        self.priv_protocol.as_ref(),
+                        self.priv_password.as_ref(),
+                        self.priv_password_env.as_ref(),
+                        self.priv_password_file.as_ref(),
+                        self.context.as_ref(),
+                        self.context_engine_id.as_ref(),
+                    ],
                 }
             }
         }

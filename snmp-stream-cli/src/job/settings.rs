@@ -10,6 +10,7 @@ use snmp_stream_core::config::NonIncreasingPolicy;
 use snmp_stream_core::{Config, ConfigOverrides, Version};
 use toml::Spanned;
 
+use super::file::V3Text;
 use crate::collect::{config_field, out_of_bounds, seconds};
 
 /// The settings one level gives (`None`: not given there).
@@ -25,7 +26,27 @@ pub(super) struct Settings<'a> {
     pub(super) non_increasing: Option<&'a Spanned<String>>,
     pub(super) max_rows: Option<&'a Spanned<u64>>,
     pub(super) accept_other_source: Option<bool>,
+    /// The SNMPv3 keys, in the order of [`V3_KEYS`].
+    pub(super) v3: [Option<&'a Spanned<V3Text>>; 12],
 }
+
+/// The SNMPv3 keys of a job file, in net-snmp's meaning (`-u`, `-l`, `-a`, `-A`, ...); each
+/// password inline, from an environment variable (`*_env`) or from the first line of a file
+/// (`*_file`, relative to the job file).
+pub(super) const V3_KEYS: [&str; 12] = [
+    "user",
+    "level",
+    "auth_protocol",
+    "auth_password",
+    "auth_password_env",
+    "auth_password_file",
+    "priv_protocol",
+    "priv_password",
+    "priv_password_env",
+    "priv_password_file",
+    "context",
+    "context_engine_id",
+];
 
 /// Settings after layering: what one request gets.
 #[derive(Debug, Clone)]
@@ -33,6 +54,8 @@ pub(super) struct Effective {
     pub(super) community: Vec<u8>,
     pub(super) version: Version,
     pub(super) overrides: ConfigOverrides,
+    /// The SNMPv3 keys given at any level, the nearest level's winning.
+    pub(super) v3: [Option<Spanned<V3Text>>; 12],
 }
 
 impl Default for Effective {
@@ -41,6 +64,7 @@ impl Default for Effective {
             community: b"public".to_vec(),
             version: Version::V2c,
             overrides: ConfigOverrides::new(),
+            v3: Default::default(),
         }
     }
 }
@@ -79,21 +103,20 @@ impl Effective {
             e.community = c.as_bytes().to_vec();
         }
         if let Some(v) = s.version {
-            e.version = match v.get_ref().parse() {
-                Ok(Version::V3) => {
-                    return Err(src.err(
-                        v.span(),
-                        "SNMPv3 is not in job files yet: collect v3 hosts with `walk`/`get -v 3`",
-                    ));
-                }
-                Ok(version) => version,
-                Err(_) => {
-                    return Err(src.err(
-                        v.span(),
-                        format_args!("unknown SNMP version `{}` (expected 1 or 2c)", v.get_ref()),
-                    ));
-                }
-            };
+            e.version = v.get_ref().parse().map_err(|_| {
+                src.err(
+                    v.span(),
+                    format_args!(
+                        "unknown SNMP version `{}` (expected 1, 2c or 3)",
+                        v.get_ref()
+                    ),
+                )
+            })?;
+        }
+        for (kept, given) in e.v3.iter_mut().zip(s.v3) {
+            if let Some(g) = given {
+                *kept = Some(g.clone());
+            }
         }
         // This level's settings alone, then laid over the levels beneath.
         let mut o = ConfigOverrides::new();
