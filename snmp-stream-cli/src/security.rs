@@ -55,6 +55,23 @@ pub(crate) struct SecurityArgs {
     /// SNMPv3 context engine ID, in hex [default: the agent's engine ID].
     #[arg(short = 'E', long = "context-engine-id", value_name = "HEX")]
     pub context_engine_id: Option<String>,
+    /// SNMPv3 security (the agent's) engine ID, in hex: known beforehand, it spares the
+    /// discovery probe [default: discovered].
+    #[arg(short = 'e', long = "engine-id", value_name = "HEX")]
+    pub engine_id: Option<String>,
+    /// SNMPv3 authentication master key Ku in hex, instead of -A (net-snmp's -3m).
+    #[arg(long, value_name = "HEX", conflicts_with_all = ["auth_password", "auth_password_env"])]
+    pub auth_master_key: Option<String>,
+    /// SNMPv3 authentication key localized to the agent's engine, in hex (net-snmp's -3k).
+    #[arg(long, value_name = "HEX", conflicts_with_all = ["auth_password", "auth_password_env", "auth_master_key"])]
+    pub auth_localized_key: Option<String>,
+    /// SNMPv3 privacy master key in hex, instead of -X (net-snmp's -3M).
+    #[arg(long, value_name = "HEX", conflicts_with_all = ["priv_password", "priv_password_env"])]
+    pub priv_master_key: Option<String>,
+    /// SNMPv3 privacy key localized (and extended) to the agent's engine, in hex (net-snmp's
+    /// -3K).
+    #[arg(long, value_name = "HEX", conflicts_with_all = ["priv_password", "priv_password_env", "priv_master_key"])]
+    pub priv_localized_key: Option<String>,
 }
 
 impl std::fmt::Debug for SecurityArgs {
@@ -73,6 +90,8 @@ impl std::fmt::Debug for SecurityArgs {
             .field("priv_password_env", &self.priv_password_env)
             .field("context", &self.context)
             .field("context_engine_id", &self.context_engine_id)
+            .field("engine_id", &self.engine_id)
+            .field("keys", &"<redacted>")
             .finish()
     }
 }
@@ -101,6 +120,11 @@ impl SecurityArgs {
             ),
             ("-n", self.context.is_some()),
             ("-E", self.context_engine_id.is_some()),
+            ("-e", self.engine_id.is_some()),
+            ("--auth-master-key", self.auth_master_key.is_some()),
+            ("--auth-localized-key", self.auth_localized_key.is_some()),
+            ("--priv-master-key", self.priv_master_key.is_some()),
+            ("--priv-localized-key", self.priv_localized_key.is_some()),
         ];
         if self.snmp_version != Version::V3 {
             if let Some((flag, _)) = v3_flags.iter().find(|(_, given)| *given) {
@@ -133,6 +157,13 @@ impl SecurityArgs {
             )?,
             context: self.context.clone(),
             context_engine_id: self.context_engine_id.clone(),
+            engine_id: self.engine_id.clone(),
+            keys: [
+                self.auth_master_key.clone(),
+                self.auth_localized_key.clone(),
+                self.priv_master_key.clone(),
+                self.priv_localized_key.clone(),
+            ],
         };
         credentials(&spec).map(Security::from)
     }
@@ -149,6 +180,10 @@ pub(crate) struct V3Spec {
     pub priv_password: Option<String>,
     pub context: Option<String>,
     pub context_engine_id: Option<String>,
+    pub engine_id: Option<String>,
+    /// Keys in hex instead of passwords: auth master, auth localized, priv master, priv
+    /// localized.
+    pub keys: [Option<String>; 4],
 }
 
 impl std::fmt::Debug for V3Spec {
@@ -166,44 +201,61 @@ pub(crate) fn credentials(a: &V3Spec) -> anyhow::Result<Credentials> {
     let user = a.user.as_str();
     let auth_password = a.auth_password.clone();
     let priv_password = a.priv_password.clone();
+    let [auth_master, auth_local, priv_master, priv_local] = &a.keys;
+    let has_auth = auth_password.is_some() || auth_master.is_some() || auth_local.is_some();
+    let has_priv = priv_password.is_some() || priv_master.is_some() || priv_local.is_some();
     let level = match a.level.as_deref() {
         Some(l) => SecurityLevel::parse(l).with_context(|| {
             format!("unknown security level `{l}` (expected noAuthNoPriv, authNoPriv or authPriv)")
         })?,
-        None if priv_password.is_some() => SecurityLevel::AuthPriv,
-        None if auth_password.is_some() => SecurityLevel::AuthNoPriv,
+        None if has_priv => SecurityLevel::AuthPriv,
+        None if has_auth => SecurityLevel::AuthNoPriv,
         None => SecurityLevel::NoAuthNoPriv,
     };
+    let key = |what: &str, h: &str| hex(h).with_context(|| format!("{what} takes the key in hex"));
     let mut b = Credentials::builder(user.as_bytes());
     if level >= SecurityLevel::AuthNoPriv {
         let proto = a.auth_protocol.as_deref().unwrap_or("MD5");
         let proto = AuthProtocol::parse(proto)?;
-        let Some(pass) = auth_password else {
-            bail!(
+        b = match (auth_password, auth_master, auth_local) {
+            (Some(pass), _, _) => b
+                .auth_password(proto, pass)
+                .context("the authentication password (-A)")?,
+            (None, Some(k), _) => b
+                .auth_master_key(proto, &key("--auth-master-key", k)?)
+                .context("--auth-master-key")?,
+            (None, None, Some(k)) => b
+                .auth_localized_key(proto, &key("--auth-localized-key", k)?)
+                .context("--auth-localized-key")?,
+            (None, None, None) => bail!(
                 "-l {level} needs an authentication password: give -A PASS (or --auth-password-env VAR)"
-            );
+            ),
         };
-        b = b
-            .auth_password(proto, pass)
-            .context("the authentication password (-A)")?;
     }
     if level == SecurityLevel::AuthPriv {
         let proto = a.priv_protocol.as_deref().unwrap_or("AES");
         let proto = PrivProtocol::parse(proto)?;
-        let Some(pass) = priv_password else {
-            bail!(
+        b = match (priv_password, priv_master, priv_local) {
+            (Some(pass), _, _) => b
+                .priv_password(proto, pass)
+                .context("the privacy password (-X)")?,
+            (None, Some(k), _) => b.priv_master_key(proto, &key("--priv-master-key", k)?),
+            (None, None, Some(k)) => b
+                .priv_localized_key(proto, &key("--priv-localized-key", k)?)
+                .context("--priv-localized-key")?,
+            (None, None, None) => bail!(
                 "-l authPriv needs a privacy password: give -X PASS (or --priv-password-env VAR)"
-            );
+            ),
         };
-        b = b
-            .priv_password(proto, pass)
-            .context("the privacy password (-X)")?;
     }
     if let Some(n) = &a.context {
         b = b.context_name(n.as_bytes());
     }
     if let Some(e) = &a.context_engine_id {
         b = b.context_engine_id(hex(e).context("-E takes the context engine ID in hex")?);
+    }
+    if let Some(e) = &a.engine_id {
+        b = b.engine_id(hex(e).context("-e takes the engine ID in hex")?);
     }
     Ok(b.build()?)
 }
@@ -252,6 +304,11 @@ mod tests {
             priv_password_env: None,
             context: None,
             context_engine_id: None,
+            engine_id: None,
+            auth_master_key: None,
+            auth_localized_key: None,
+            priv_master_key: None,
+            priv_localized_key: None,
         }
     }
 

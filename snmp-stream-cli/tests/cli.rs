@@ -275,6 +275,66 @@ fn walk_v3_from_serve_v3_user_prints_what_the_v2c_walk_prints() {
     );
 }
 
+#[test]
+fn walk_v3_with_keys_instead_of_passwords_and_a_known_engine_id() {
+    use snmp_stream_core::usm::{AuthProtocol, PrivProtocol};
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let engine = snmp_stream_sim::DEFAULT_ENGINE_ID;
+    let a = AuthProtocol::Sha256;
+    let ku = a.password_to_key(b"authpass123").unwrap();
+    let auth_local = hex(a.localize(&ku, engine).as_bytes());
+    let priv_master = a.password_to_key(b"privpass123").unwrap();
+    let priv_local = PrivProtocol::Aes128.localize(a, &priv_master, engine);
+    let recording = format!("{DATA}/recorded/linux-full-walk.snmprec");
+    let mut child = Command::new(BIN)
+        .args(["serve", &recording])
+        .args(["--v3-user", "alice SHA-256 authpass123 AES privpass123"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    lines.next();
+    let udp = lines.next().unwrap().unwrap();
+    let addr = udp.strip_prefix("listening on udp ").unwrap().to_owned();
+    let v3 = |extra: &[&str]| {
+        let mut args = vec!["get", &addr, "-v", "3", "-u", "alice", "-a", "SHA-256"];
+        args.extend(extra);
+        args.push("sysName.0");
+        run(&args)
+    };
+    let engine_hex = format!("0x{}", hex(engine));
+    let priv_local_hex = hex(priv_local.as_bytes());
+    let localized = v3(&[
+        "-e",
+        &engine_hex,
+        "--auth-localized-key",
+        &auth_local,
+        "-x",
+        "AES",
+        "--priv-localized-key",
+        &priv_local_hex,
+    ]);
+    let ku_hex = hex(ku.as_bytes());
+    let priv_master_hex = hex(priv_master.as_bytes());
+    let master = v3(&[
+        "--auth-master-key",
+        &ku_hex,
+        "-x",
+        "AES",
+        "--priv-master-key",
+        &priv_master_hex,
+    ]);
+    let short = v3(&["--auth-master-key", "00ff"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for (code, out, err) in [&localized, &master] {
+        assert_eq!(*code, 0, "{err}");
+        assert!(out.contains("sysName.0"), "{out}");
+    }
+    assert_eq!(short.0, 2, "{}", short.2);
+    assert!(short.2.contains("32 octets"), "{}", short.2);
+}
+
 /// The simulated agent on the bundled recordings, `ports` loopback ports.
 fn simulator(ports: usize) -> SimulatorHandle {
     let mut config = SimulatorConfig::new().data_dir(DATA);

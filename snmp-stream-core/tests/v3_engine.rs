@@ -61,6 +61,9 @@ impl Agent {
             self.discoveries += 1;
             return Some(self.report(msg.msg_id, "4.0", 0));
         }
+        if msg.usm.engine_id != self.engine.as_slice() {
+            return Some(self.report(msg.msg_id, "4.0", 0));
+        }
         if msg.flags & FLAG_AUTH == 0 || !AUTH.verify(&self.auth, request, msg.auth_params_at) {
             return Some(self.report(msg.msg_id, "5.0", 0));
         }
@@ -363,6 +366,46 @@ fn engine_ids_that_keep_changing_end_in_an_error_not_a_loop() {
     let errors: Vec<&CollectError> = responses[0].errors.iter().map(|e| &e.error).collect();
     assert_eq!(errors, [&CollectError::Usm(UsmError::UnknownEngineId)]);
     assert!(session.stats().transmits <= 5, "{:?}", session.stats());
+}
+
+#[test]
+fn an_engine_id_given_beforehand_spares_discovery_and_a_wrong_one_is_corrected() {
+    let t0 = start();
+    let user = |engine: &[u8]| {
+        Credentials::builder("alice")
+            .auth_password(AUTH, "authpass123")
+            .unwrap()
+            .priv_password(PRIV, "privpass123")
+            .unwrap()
+            .engine_id(engine)
+            .build()
+            .unwrap()
+    };
+    let mut session = Session::new(config(), t0, 0, 9);
+    session.add_request(get(&user(ENGINE))).unwrap();
+    let mut agent = Agent::new();
+    let (responses, took) = run(&mut session, &mut agent, t0, |_, r, _| vec![r]);
+    assert_eq!(
+        responses[0].status,
+        Status::Complete,
+        "{:?}",
+        responses[0].errors
+    );
+    assert_eq!(agent.discoveries, 0);
+    // The proof (refused for its clock, which it then learns), the proof again, the GET.
+    assert!(session.stats().transmits <= 3, "{:?}", session.stats());
+    assert_eq!(took, Duration::ZERO);
+
+    let mut session = Session::new(config(), t0, 0, 10);
+    session.add_request(get(&user(b"not-the-engine"))).unwrap();
+    let mut agent = Agent::new();
+    let (responses, _) = run(&mut session, &mut agent, t0, |_, r, _| vec![r]);
+    assert_eq!(
+        responses[0].status,
+        Status::Complete,
+        "{:?}",
+        responses[0].errors
+    );
 }
 
 #[test]

@@ -355,6 +355,8 @@ fn v3_spec(
         priv_password: password("priv_password", "priv_password_env", "priv_password_file")?,
         context: text("context"),
         context_engine_id: text("context_engine_id"),
+        engine_id: None,
+        keys: Default::default(),
     })
 }
 

@@ -244,6 +244,17 @@ impl Usm {
         k
     }
 
+    /// Takes an engine ID given beforehand (net-snmp's `-e`), its clock unknown (boots and
+    /// time 0, which the first authenticated exchange corrects).
+    pub(super) fn adopt_engine(&mut self, id: &[u8], now: Instant) {
+        self.engine = Some(Engine {
+            id: id.to_vec(),
+            boots: 0,
+            time: 0,
+            at: now,
+        });
+    }
+
     /// Takes the engine a message (a discovery Report) names, and its boots and time.
     pub(super) fn learn_engine(&mut self, usm: &UsmParams<'_>, now: Instant) {
         if self.engine.as_ref().is_some_and(|e| e.id != usm.engine_id) {

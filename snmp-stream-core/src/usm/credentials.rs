@@ -79,6 +79,7 @@ pub(crate) struct Inner {
     pub(crate) privacy: Option<(PrivProtocol, Key)>,
     pub(crate) context_name: Vec<u8>,
     pub(crate) context_engine_id: Option<Vec<u8>>,
+    pub(crate) engine_id: Option<Vec<u8>>,
 }
 
 impl PartialEq for Credentials {
@@ -139,6 +140,7 @@ impl Credentials {
                 privacy: None,
                 context_name: Vec::new(),
                 context_engine_id: None,
+                engine_id: None,
             },
             auth_protocol: None,
             pending_priv: None,
@@ -177,6 +179,12 @@ impl Credentials {
     /// The contextEngineID requests carry; `None` for the agent's own engine ID.
     pub fn context_engine_id(&self) -> Option<&[u8]> {
         self.0.context_engine_id.as_deref()
+    }
+
+    /// The agent's engine ID as given beforehand (net-snmp's `-e`), which spares the
+    /// discovery probe; `None` to discover it.
+    pub fn engine_id(&self) -> Option<&[u8]> {
+        self.0.engine_id.as_deref()
     }
 }
 
@@ -291,6 +299,14 @@ impl CredentialsBuilder {
     /// The contextEngineID (net-snmp's `-E`); by default the agent's engine ID.
     pub fn context_engine_id(mut self, id: impl Into<Vec<u8>>) -> Self {
         self.inner.context_engine_id = Some(id.into());
+        self
+    }
+
+    /// The agent's (authoritative) engine ID, known beforehand (net-snmp's `-e`): no
+    /// discovery probe is sent. A wrong one is corrected by the agent's
+    /// usmStatsUnknownEngineIDs Report, as discovery would.
+    pub fn engine_id(mut self, id: impl Into<Vec<u8>>) -> Self {
+        self.inner.engine_id = Some(id.into());
         self
     }
 

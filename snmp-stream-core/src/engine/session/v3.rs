@@ -20,6 +20,11 @@ impl Session {
     /// the queued SNMPv3 users need.
     pub(super) fn poll_probe(&mut self, now: Instant, buf: &mut Vec<u8>) -> Option<Transmit> {
         let users: Vec<Credentials> = self.v3_users();
+        if self.usm.engine.is_none() && self.usm.probe.is_none() {
+            if let Some(id) = users.iter().find_map(|u| u.engine_id()) {
+                self.usm.adopt_engine(id, now);
+            }
+        }
         if self.usm.engine.is_some() {
             for u in &users {
                 self.usm.accept_unauthenticated(u);
