@@ -131,6 +131,7 @@ const DEMO_HELP: &str = "\
 Examples:
   snmp-stream demo
   snmp-stream demo -o /tmp/demo.parquet
+  snmp-stream demo --v3        # the same over SNMPv3 (authPriv, SHA-256 + AES)
   cargo run --release -p snmp-stream-cli -- demo";
 
 /// High-throughput SNMP collection into compact wireline buffers and parquet.
@@ -232,6 +233,9 @@ enum Command {
         /// Where to write the parquet file.
         #[arg(short, long, default_value = "demo.parquet")]
         output: PathBuf,
+        /// Walk over SNMPv3 (authPriv, SHA-256 and AES-128, a user of the simulator's own).
+        #[arg(long)]
+        v3: bool,
     },
     /// List the built-in OID names (usable in place of numeric OIDs).
     Oids,
@@ -319,7 +323,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             v3_users,
             faults,
         } => serve::run(&data_dir, listen, ports, tcp, &v3_users, faults).map(|()| Outcome::Ok),
-        Command::Demo { data, output } => demo::run(data, &output, quiet),
+        Command::Demo { data, output, v3 } => demo::run(data, &output, v3, quiet),
         Command::Oids => {
             let mut out = io::stdout().lock();
             for (oid, name) in aliases::ALIASES {

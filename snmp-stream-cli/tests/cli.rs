@@ -875,6 +875,30 @@ fn demo_runs_anywhere_from_the_recording_built_in() {
 }
 
 #[test]
+fn demo_over_snmpv3_prints_and_writes_what_the_v2c_demo_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        dir.path().join("v2c.parquet"),
+        dir.path().join("v3.parquet"),
+    );
+    let (code, v2c, err) = run(&["demo", "-o", a.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, v3, err) = run(&["demo", "--v3", "-o", b.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("over SNMPv3 (authPriv)"), "{err}");
+    // The same screen but sysUpTime's line, which the recording's clock moves.
+    let steady = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| !l.starts_with("sysUpTime"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(steady(&v3), steady(&v2c));
+    let height = |p: &std::path::Path| snmp_stream_decode::read_parquet(p).unwrap().height();
+    assert_eq!((height(&a), height(&b)), (110, 110));
+}
+
+#[test]
 fn demo_writes_parquet_and_prints_the_interface_table() {
     let dir = tempfile::tempdir().unwrap();
     let pq = dir.path().join("demo.parquet");
