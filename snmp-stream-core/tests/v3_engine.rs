@@ -330,6 +330,45 @@ fn tampered_replayed_and_clear_replies_are_dropped_never_data() {
 }
 
 #[test]
+fn an_authenticated_reply_from_outside_the_time_window_is_not_data() {
+    let t0 = start();
+    let mut session = Session::new(config(), t0, 0, 11);
+    session.add_request(get(&alice("authpass123"))).unwrap();
+    let mut agent = Agent::new();
+    let (responses, _) = run(&mut session, &mut agent, t0, |i, r, agent| {
+        if i != 2 {
+            return vec![r];
+        }
+        // Before the GET's real reply, a correctly signed one from 200 s earlier in the
+        // agent's clock (a replay of an old message would look so).
+        let id = read_v3_message(&r).unwrap().msg_id;
+        let oid: Oid = "1.3.6.1.2.1.1.5.0".parse().unwrap();
+        let mut pdu = Vec::new();
+        encode_scoped_pdu(
+            &mut pdu,
+            ENGINE,
+            b"",
+            &PduHeader::response(id, 0, 0),
+            [(oid.sub_ids(), Value::OctetString(b"old"))],
+        );
+        let now = agent.time;
+        agent.time = now - 200;
+        let old = agent.message(id, FLAG_AUTH | FLAG_PRIV, &mut pdu);
+        agent.time = now;
+        vec![old, r]
+    });
+    let r = &responses[0];
+    assert_eq!(r.status, Status::Complete, "{:?}", r.errors);
+    let buf = r.buffer.read().unwrap();
+    let values: Vec<Value<'_>> = buf
+        .records()
+        .map(|rec| rec.unwrap().value().unwrap())
+        .collect();
+    assert_eq!(values, [Value::OctetString(b"router-1")]);
+    assert_eq!(r.quirks.failed_authentication, 1);
+}
+
+#[test]
 fn a_wrong_password_is_named_after_one_exchange() {
     let t0 = start();
     let mut session = Session::new(config(), t0, 0, 5);

@@ -28,6 +28,9 @@ use crate::response::UsmError;
 use crate::usm::{Credentials, EngineKeys, SecurityLevel};
 use crate::value::{SubIds, Value};
 
+/// The time window (RFC 3414 §2.2.3): 150 seconds.
+const WINDOW_S: i64 = 150;
+
 /// The largest message we accept (msgMaxSize): the UDP maximum.
 pub(super) const MAX_SIZE: i32 = 65_507;
 
@@ -242,6 +245,21 @@ impl Usm {
         let k = user.keys_for(engine_id);
         self.keys.push((user.clone(), k.clone()));
         k
+    }
+
+    /// Whether an authenticated message of the engine is timely (RFC 3414 §3.2 step 7b, the
+    /// non-authoritative side): not from an earlier boot, not more than 150 seconds behind
+    /// the engine's time as kept, and not from an engine whose boots reached their maximum
+    /// (which must be reconfigured). An old message replayed fails it.
+    pub(super) fn timely(&self, usm: &UsmParams<'_>, now: Instant) -> bool {
+        let Some(e) = &self.engine else {
+            return false;
+        };
+        let (boots, time) = e.clock(now);
+        let (b, t) = (usm.engine_boots, usm.engine_time);
+        b < i64::from(i32::MAX)
+            && b >= i64::from(boots)
+            && !(b == i64::from(boots) && t + WINDOW_S < i64::from(time))
     }
 
     /// Takes an engine ID given beforehand (net-snmp's `-e`), its clock unknown (boots and

@@ -193,6 +193,13 @@ impl Session {
                     .contains(&scoped.pdu.request_id) =>
             {
                 if msg.flags & FLAG_AUTH != 0 {
+                    // An authenticated Response outside the time window (replayed, or from
+                    // an earlier boot) is not data.
+                    if !self.usm.timely(&msg.usm, now) {
+                        self.stats.mismatched += 1;
+                        self.partitions[pi].quirks.failed_authentication += 1;
+                        return;
+                    }
                     self.usm.learn_clock(&msg.usm, now);
                 }
                 self.usm.mark_answered(&user);
