@@ -40,7 +40,7 @@ pub(crate) struct SecurityArgs {
     #[arg(long, value_name = "VAR", conflicts_with = "auth_password")]
     pub auth_password_env: Option<String>,
     /// SNMPv3 privacy protocol: AES (AES-128), AES192, AES256 (Blumenthal key extension),
-    /// AES192C, AES256C (Reeder's, as Cisco's).
+    /// AES192C, AES256C (Reeder's, as Cisco's); DES in a build with the `des` feature.
     #[arg(short = 'x', long = "priv-protocol", value_name = "PROTO")]
     pub priv_protocol: Option<String>,
     /// SNMPv3 privacy password (at least 8 characters). Prefer --priv-password-env.

@@ -115,7 +115,7 @@ impl Agent {
         self.message(msg_id, flags, &mut pdu)
     }
 
-    fn message(&mut self, msg_id: i32, flags: u8, pdu: &mut [u8]) -> Vec<u8> {
+    fn message(&mut self, msg_id: i32, flags: u8, pdu: &mut Vec<u8>) -> Vec<u8> {
         let mut salt = [0u8; 8];
         let data = if flags & FLAG_PRIV != 0 {
             self.salt += 1;

@@ -214,7 +214,8 @@ fn no_snmpv3_agent_fails_discovery_with_what_to_check() {
 fn combination_users() -> Vec<(String, AuthProtocol, PrivProtocol)> {
     let mut users = Vec::new();
     for a in AuthProtocol::ALL {
-        for p in PrivProtocol::ALL {
+        // DES too: this package enables core's `des` feature.
+        for p in PrivProtocol::ALL.into_iter().chain([PrivProtocol::Des]) {
             let name = format!("{}-{}", a.name(), p.name()).to_lowercase();
             users.push((name, a, p));
         }

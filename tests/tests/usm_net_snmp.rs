@@ -1,6 +1,6 @@
 //! SNMPv3 messages as net-snmp's `snmpget` sends them, read and checked with the core's USM
 //! code: for every authentication protocol (MD5, SHA, SHA-224 … SHA-512) and every privacy
-//! protocol (AES, AES192, AES256, AES192C, AES256C), the request `snmpget -v3 -l authPriv`
+//! protocol (DES, AES, AES192, AES256, AES192C, AES256C), the request `snmpget -v3 -l authPriv`
 //! sends to a socket of ours is parsed, its HMAC verifies with the key made from the password,
 //! fails with another password, and its encryptedPDU decrypts to the GetRequest asked for.
 //!
@@ -86,7 +86,8 @@ fn net_snmp_auth_priv_requests_verify_and_decrypt() {
         );
         let wrong_key = auth.localize(&auth.password_to_key(b"not the password").unwrap(), &engine);
         let priv_master = auth.password_to_key(PRIV_PASSWORD.as_bytes()).unwrap();
-        for p in PrivProtocol::ALL {
+        // DES too: this package enables core's `des` feature.
+        for p in PrivProtocol::ALL.into_iter().chain([PrivProtocol::Des]) {
             let what = format!("-a {} -x {}", auth.name(), p.name());
             let datagram = captured(&[
                 "-u",

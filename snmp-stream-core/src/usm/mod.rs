@@ -20,6 +20,8 @@ use sha2::Digest;
 
 mod aes_cfb;
 mod credentials;
+#[cfg(feature = "des")]
+mod des_cbc;
 
 pub(crate) use credentials::EngineKeys;
 pub use credentials::{Credentials, CredentialsBuilder, CredentialsError, SecurityLevel};
@@ -59,6 +61,10 @@ pub enum PrivProtocol {
     Aes192C,
     /// AES-256, the key extended as Reeder's 3DES draft says (Cisco's, net-snmp's `AES256C`).
     Aes256C,
+    /// DES in CBC mode (RFC 3414 §8, usmDESPrivProtocol): broken, for old agents only; with
+    /// the `des` feature.
+    #[cfg(feature = "des")]
+    Des,
 }
 
 /// A protocol name that is not one of net-snmp's.
@@ -91,9 +97,12 @@ pub enum KeyError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PrivError {
-    /// msgPrivacyParameters is not the 8-octet salt AES needs.
-    #[error("privacy parameters of {0} octets (AES needs 8)")]
+    /// msgPrivacyParameters is not the 8-octet salt AES and DES need.
+    #[error("privacy parameters of {0} octets (8 are needed)")]
     BadSalt(usize),
+    /// A DES-encrypted PDU whose length is not a multiple of its 8-octet block.
+    #[error("an encrypted PDU of {0} octets (DES needs a multiple of 8)")]
+    BadLength(usize),
 }
 
 /// A user's key before localization (Ku): the password's hash, or a master key given as is.
@@ -311,7 +320,7 @@ impl AuthProtocol {
 }
 
 impl PrivProtocol {
-    /// Every protocol.
+    /// The AES protocols (DES, with the `des` feature, is not among them).
     pub const ALL: [PrivProtocol; 5] = [
         PrivProtocol::Aes128,
         PrivProtocol::Aes192,
@@ -330,6 +339,16 @@ impl PrivProtocol {
             "AES256" => PrivProtocol::Aes256,
             "AES192C" => PrivProtocol::Aes192C,
             "AES256C" => PrivProtocol::Aes256C,
+            #[cfg(feature = "des")]
+            "DES" => PrivProtocol::Des,
+            #[cfg(not(feature = "des"))]
+            "DES" => {
+                return Err(UnknownProtocol {
+                    what: "privacy",
+                    name: name.to_owned(),
+                    known: "AES, AES192, AES256, AES192C, AES256C; DES needs a build with the `des` feature",
+                });
+            }
             _ => {
                 return Err(UnknownProtocol {
                     what: "privacy",
@@ -348,6 +367,8 @@ impl PrivProtocol {
             PrivProtocol::Aes256 => "AES256",
             PrivProtocol::Aes192C => "AES192C",
             PrivProtocol::Aes256C => "AES256C",
+            #[cfg(feature = "des")]
+            PrivProtocol::Des => "DES",
         }
     }
 
@@ -357,6 +378,9 @@ impl PrivProtocol {
             PrivProtocol::Aes128 => 16,
             PrivProtocol::Aes192 | PrivProtocol::Aes192C => 24,
             PrivProtocol::Aes256 | PrivProtocol::Aes256C => 32,
+            // The DES key and the pre-IV (RFC 3414 §8.1.1.1).
+            #[cfg(feature = "des")]
+            PrivProtocol::Des => 16,
         }
     }
 
@@ -376,6 +400,9 @@ impl PrivProtocol {
                 PrivProtocol::Aes192 | PrivProtocol::Aes256 | PrivProtocol::Aes128 => {
                     auth.hash(&[&key])
                 }
+                // Every hash gives DES's 16 octets.
+                #[cfg(feature = "des")]
+                PrivProtocol::Des => auth.hash(&[&key]),
                 // Reeder: the key so far taken as a password, expanded and localized.
                 PrivProtocol::Aes192C | PrivProtocol::Aes256C => {
                     let master = MasterKey(auth.expand(&key));
@@ -388,16 +415,25 @@ impl PrivProtocol {
         LocalizedKey(key)
     }
 
-    /// Encrypts a scoped PDU's encoding in place; returns msgPrivacyParameters (the salt).
-    /// `salt` must differ for every message under one key (RFC 3826 §3.1.2.1: a counter).
+    /// Encrypts a scoped PDU's encoding in place (DES pads it to its block); returns
+    /// msgPrivacyParameters (the salt). `salt` must differ for every message under one key
+    /// (RFC 3826 §3.1.2.1: a counter; DES takes its low 32 bits after engineBoots).
+    // A `Vec` for DES's padding; without the `des` feature only its slice is used.
+    #[cfg_attr(not(feature = "des"), allow(clippy::ptr_arg))]
     pub fn encrypt(
         self,
         key: &LocalizedKey,
         boots: u32,
         time: u32,
         salt: u64,
-        data: &mut [u8],
+        data: &mut Vec<u8>,
     ) -> [u8; 8] {
+        #[cfg(feature = "des")]
+        if self == PrivProtocol::Des {
+            let salt = (u64::from(boots) << 32 | (salt & 0xffff_ffff)).to_be_bytes();
+            des_cbc::encrypt(&key.0, &salt, data);
+            return salt;
+        }
         let salt = salt.to_be_bytes();
         aes_cfb::apply(&key.0, &iv(boots, time, &salt), data, true);
         salt
@@ -416,6 +452,10 @@ impl PrivProtocol {
         let salt: &[u8; 8] = priv_params
             .try_into()
             .map_err(|_| PrivError::BadSalt(priv_params.len()))?;
+        #[cfg(feature = "des")]
+        if self == PrivProtocol::Des {
+            return des_cbc::decrypt(&key.0, salt, data);
+        }
         aes_cfb::apply(&key.0, &iv(boots, time, salt), data, false);
         Ok(())
     }

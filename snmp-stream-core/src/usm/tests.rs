@@ -118,10 +118,17 @@ fn bad_passwords_keys_and_names_say_why() {
         PrivProtocol::parse("AES256C").unwrap(),
         PrivProtocol::Aes256C
     );
-    let e = PrivProtocol::parse("DES").unwrap_err().to_string();
+    let e = PrivProtocol::parse("3DES").unwrap_err().to_string();
     assert_eq!(
         e,
-        "unknown privacy protocol `DES` (known: AES, AES192, AES256, AES192C, AES256C)"
+        "unknown privacy protocol `3DES` (known: AES, AES192, AES256, AES192C, AES256C)"
+    );
+    #[cfg(not(feature = "des"))]
+    assert!(
+        PrivProtocol::parse("DES")
+            .unwrap_err()
+            .to_string()
+            .contains("DES needs a build with the `des` feature")
     );
     for p in AuthProtocol::ALL {
         assert_eq!(AuthProtocol::parse(p.name()).unwrap(), p);
@@ -132,4 +139,28 @@ fn bad_passwords_keys_and_names_say_why() {
     // No secret in Debug output.
     let key = AuthProtocol::Md5.password_to_key(b"maplesyrup").unwrap();
     assert_eq!(format!("{key:?}"), "MasterKey(<redacted>)");
+}
+
+#[cfg(feature = "des")]
+#[test]
+fn des_pads_to_its_block_and_round_trips() {
+    let auth = AuthProtocol::Md5;
+    let master = auth.password_to_key(b"privpass123").unwrap();
+    let key = PrivProtocol::Des.localize(auth, &master, &hex(ENGINE));
+    assert_eq!(key.as_bytes().len(), 16);
+    let plain = b"thirteen char".to_vec();
+    let mut data = plain.clone();
+    let salt = PrivProtocol::Des.encrypt(&key, 5, 0, 0x1_0000_0007, &mut data);
+    // engineBoots, then the counter's low 32 bits (RFC 3414 §8.1.1.1).
+    assert_eq!(salt, [0, 0, 0, 5, 0, 0, 0, 7]);
+    assert_eq!(data.len(), 16);
+    PrivProtocol::Des
+        .decrypt(&key, 5, 0, &salt, &mut data)
+        .unwrap();
+    assert_eq!(&data[..plain.len()], &plain[..]);
+    assert_eq!(
+        PrivProtocol::Des.decrypt(&key, 5, 0, &salt, &mut [0u8; 7]),
+        Err(PrivError::BadLength(7))
+    );
+    assert_eq!(PrivProtocol::parse("des").unwrap(), PrivProtocol::Des);
 }

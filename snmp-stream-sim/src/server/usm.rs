@@ -221,7 +221,7 @@ impl Usm {
         msg: &V3Message<'_>,
         auth: Option<(AuthProtocol, &LocalizedKey)>,
         privacy: Option<(PrivProtocol, &LocalizedKey)>,
-        scoped: &mut [u8],
+        scoped: &mut Vec<u8>,
         out: &mut Vec<u8>,
     ) {
         let (boots, time) = (self.boots, self.time());
