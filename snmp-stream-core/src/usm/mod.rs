@@ -29,6 +29,16 @@ pub use credentials::{Credentials, CredentialsBuilder, CredentialsError, Securit
 /// The password-to-key expansion's length (RFC 3414 A.2.1): the password repeated to 1 MiB.
 const EXPANSION: usize = 1 << 20;
 
+/// Password-to-key expansions done by this process (see [`expansions`]).
+static EXPANSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many password-to-key expansions (the 1 MiB hash of RFC 3414 A.2, and Reeder's key
+/// extension's) this process has done: a diagnostic, for checking that keys are made once
+/// per password and not per host or per PDU.
+pub fn expansions() -> u64 {
+    EXPANSIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// An authentication protocol (RFC 3414 §6–7, RFC 7860).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -260,6 +270,7 @@ impl AuthProtocol {
 
     /// The hash of `password` repeated to [`EXPANSION`] octets, fed a block at a time.
     fn expand(self, password: &[u8]) -> Vec<u8> {
+        EXPANSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // 64-octet chunks of the endless repetition, as the RFC's reference code feeds them.
         let mut block = [0u8; 64];
         let mut chunks = Vec::with_capacity(EXPANSION / 64);
