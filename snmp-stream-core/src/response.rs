@@ -176,6 +176,12 @@ pub enum UsmError {
         /// What to check, when known.
         hint: &'static str,
     },
+    /// The agent's engine boots reached their maximum (2^31 - 1): it takes no authenticated
+    /// message until it is reconfigured (RFC 3414 §2.2.2).
+    #[error(
+        "the agent's engine boots reached their maximum (2147483647): it must be reconfigured (RFC 3414 2.2.2) before it takes authenticated requests"
+    )]
+    BootsAtMaximum,
     /// usmStatsUnknownEngineIDs again after taking the engine ID named.
     #[error("the agent keeps refusing its own engine ID (usmStatsUnknownEngineIDs)")]
     UnknownEngineId,

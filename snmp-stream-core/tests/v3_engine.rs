@@ -240,6 +240,20 @@ fn an_authenticated_reply_from_outside_the_time_window_is_not_data() {
 }
 
 #[test]
+fn an_engine_whose_boots_reached_their_maximum_is_named_not_waited_for() {
+    let t0 = start();
+    let mut session = Session::new(config(), t0, 0, 12);
+    session.add_request(get(&alice("authpass123"))).unwrap();
+    let mut agent = Agent::new();
+    agent.boots = i32::MAX as u32;
+    let (responses, took) = run(&mut session, &mut agent, t0, |_, r, _| vec![r]);
+    let errors: Vec<&CollectError> = responses[0].errors.iter().map(|e| &e.error).collect();
+    assert_eq!(errors, [&CollectError::Usm(UsmError::BootsAtMaximum)]);
+    assert_eq!(took, Duration::ZERO);
+    assert_eq!(session.stats().transmits, 1, "only the discovery");
+}
+
+#[test]
 fn a_wrong_password_is_named_after_one_exchange() {
     let t0 = start();
     let mut session = Session::new(config(), t0, 0, 5);

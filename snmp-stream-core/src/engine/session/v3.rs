@@ -276,6 +276,16 @@ impl Session {
                     return;
                 }
                 self.usm.learn_engine(&msg.usm, now);
+                // An engine whose boots reached 2^31 - 1 takes no more authenticated
+                // messages until it is reconfigured (RFC 3414 §2.2.2).
+                if msg.usm.engine_boots >= i64::from(i32::MAX) {
+                    for u in self.v3_users() {
+                        if u.level() != SecurityLevel::NoAuthNoPriv {
+                            let e = CollectError::Usm(UsmError::BootsAtMaximum);
+                            self.fail_user(now, &u, e);
+                        }
+                    }
+                }
             }
             ProbeKind::Sync(user) => {
                 let authenticated = msg.flags & FLAG_AUTH != 0;
