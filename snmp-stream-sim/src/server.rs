@@ -470,40 +470,6 @@ fn serve(
 }
 
 impl Shared {
-    /// [`Shared::answer`] for an SNMPv3 message.
-    fn answer_v3(
-        &self,
-        message: &[u8],
-        peer: SocketAddr,
-        rng: Option<&mut XorShift>,
-        answered: &mut u64,
-        out: &mut Vec<u8>,
-    ) -> bool {
-        let counters = &self.counters;
-        let lost = rng.is_some_and(|rng| self.loss > 0.0 && rng.next_f64() < self.loss);
-        if lost || self.silent_after.is_some_and(|n| *answered >= n) {
-            Counters::bump(&counters.lost);
-            return false;
-        }
-        let usm = self.usm.as_ref().expect("checked by the caller");
-        match usm.answer(message, &self.responders, out) {
-            usm::V3Outcome::Answered => {
-                Counters::bump(&counters.replies);
-                *answered += 1;
-                true
-            }
-            usm::V3Outcome::Dropped => {
-                Counters::bump(&counters.responder_dropped);
-                false
-            }
-            usm::V3Outcome::Malformed => {
-                Counters::bump(&counters.malformed);
-                tracing::debug!(%peer, "SNMPv3 message not answered (malformed or not decryptable)");
-                false
-            }
-        }
-    }
-
     /// Answers one request `message` from `peer` into `out`, counting what happened. False
     /// when there is no reply: malformed, an unknown community, lost (`rng` draws the loss of
     /// a lossy transport), silent after `answered` replies, or dropped by the responder.

@@ -26,6 +26,7 @@ mod file;
 mod plan;
 mod run;
 mod settings;
+mod v3;
 
 pub(crate) use plan::load;
 pub(crate) use run::run;

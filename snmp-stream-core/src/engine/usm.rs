@@ -17,6 +17,7 @@
 //! request that times out after its user proved its authentication key is most likely not
 //! decrypted by the agent (net-snmp's drops it without a Report): its error says so.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ber::v3::{
@@ -90,7 +91,7 @@ pub(super) struct Usm {
     /// Users with a Response accepted.
     answered: Vec<Credentials>,
     /// Each user's keys, localized to `engine`.
-    keys: Vec<(Credentials, EngineKeys)>,
+    keys: Vec<(Credentials, Arc<EngineKeys>)>,
     /// The AES salt counter (RFC 3826 §3.1.2.1), seeded per session.
     salt: u64,
     /// Engine IDs taken from usmStatsUnknownEngineIDs Reports after discovery.
@@ -187,15 +188,22 @@ impl Usm {
         I: IntoIterator<Item = (SubIds<'v>, Value<'v>)>,
         I::IntoIter: Clone,
     {
-        let engine = self
-            .engine
-            .clone()
+        // Borrowed field by field: nothing is cloned per PDU.
+        let Usm {
+            engine,
+            keys,
+            salt: counter,
+            scratch,
+            ..
+        } = self;
+        let engine = engine
+            .as_ref()
             .expect("v3 PDUs are sent once the engine is known");
-        let keys = self.keys(user, &engine.id);
+        let keys = keys_in(keys, user, &engine.id);
         let (boots, time) = engine.clock(now);
         let context_engine_id = user.context_engine_id().unwrap_or(&engine.id);
         encode_scoped_pdu(
-            &mut self.scratch,
+            scratch,
             context_engine_id,
             user.context_name(),
             header,
@@ -203,11 +211,11 @@ impl Usm {
         );
         let mut flags = FLAG_REPORTABLE;
         let mut salt = [0u8; 8];
-        let mut data = ScopedPduData::Plaintext(&self.scratch);
+        let mut data = ScopedPduData::Plaintext(scratch);
         if let (Some((p, key)), true) = (&keys.privacy, encrypt) {
-            self.salt = self.salt.wrapping_add(1);
-            salt = p.encrypt(key, boots, time, self.salt, &mut self.scratch);
-            data = ScopedPduData::Encrypted(&self.scratch);
+            *counter = counter.wrapping_add(1);
+            salt = p.encrypt(key, boots, time, *counter, scratch);
+            data = ScopedPduData::Encrypted(scratch);
             flags |= FLAG_PRIV;
         }
         let auth_len = keys.auth.as_ref().map_or(0, |(a, _)| a.mac_len());
@@ -238,13 +246,8 @@ impl Usm {
     }
 
     /// `user`'s keys for the engine `engine_id`, localized on first use.
-    pub(super) fn keys(&mut self, user: &Credentials, engine_id: &[u8]) -> EngineKeys {
-        if let Some((_, k)) = self.keys.iter().find(|(u, _)| u == user) {
-            return k.clone();
-        }
-        let k = user.keys_for(engine_id);
-        self.keys.push((user.clone(), k.clone()));
-        k
+    pub(super) fn keys(&mut self, user: &Credentials, engine_id: &[u8]) -> Arc<EngineKeys> {
+        keys_in(&mut self.keys, user, engine_id)
     }
 
     /// Whether an authenticated message of the engine is timely (RFC 3414 §3.2 step 7b, the
@@ -339,6 +342,20 @@ impl Usm {
             self.verified.push(user.clone());
         }
     }
+}
+
+/// `user`'s keys in `cache`, localized to `engine_id` on first use.
+fn keys_in(
+    cache: &mut Vec<(Credentials, Arc<EngineKeys>)>,
+    user: &Credentials,
+    engine_id: &[u8],
+) -> Arc<EngineKeys> {
+    if let Some((_, k)) = cache.iter().find(|(u, _)| u == user) {
+        return k.clone();
+    }
+    let k = Arc::new(user.keys_for(engine_id));
+    cache.push((user.clone(), k.clone()));
+    k
 }
 
 /// A boots or time value as kept: within 0 ..= 2^31 - 1 (RFC 3414 §2.2.1).

@@ -22,6 +22,10 @@ use snmp_stream_core::ber::{PduHeader, encode_message_with_pdu, read_message};
 use snmp_stream_core::usm::{AuthProtocol, Credentials, LocalizedKey, PrivProtocol};
 use snmp_stream_core::{Oid, Value};
 
+use std::net::SocketAddr;
+
+use super::Counters;
+use super::rng::XorShift;
 use crate::{Reply, Responder};
 
 /// The time window (RFC 3414 §3.2 step 7b).
@@ -258,4 +262,40 @@ impl Usm {
 
 fn clamp(v: i64) -> u32 {
     v.clamp(0, i64::from(i32::MAX)) as u32
+}
+
+impl super::Shared {
+    /// [`Shared::answer`] for an SNMPv3 message.
+    pub(super) fn answer_v3(
+        &self,
+        message: &[u8],
+        peer: SocketAddr,
+        rng: Option<&mut XorShift>,
+        answered: &mut u64,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let counters = &self.counters;
+        let lost = rng.is_some_and(|rng| self.loss > 0.0 && rng.next_f64() < self.loss);
+        if lost || self.silent_after.is_some_and(|n| *answered >= n) {
+            Counters::bump(&counters.lost);
+            return false;
+        }
+        let usm = self.usm.as_ref().expect("checked by the caller");
+        match usm.answer(message, &self.responders, out) {
+            V3Outcome::Answered => {
+                Counters::bump(&counters.replies);
+                *answered += 1;
+                true
+            }
+            V3Outcome::Dropped => {
+                Counters::bump(&counters.responder_dropped);
+                false
+            }
+            V3Outcome::Malformed => {
+                Counters::bump(&counters.malformed);
+                tracing::debug!(%peer, "SNMPv3 message not answered (malformed or not decryptable)");
+                false
+            }
+        }
+    }
 }
