@@ -35,9 +35,10 @@ pub(crate) struct CollectArgs {
     #[arg(
         required = true,
         value_name = "HOST|OID",
-        help = "Hosts ([tcp:]HOST[:PORT], [IPV6]:PORT), then OIDs (dotted, or names from `snmp-stream oids`)",
+        help = "Hosts ([tcp:]HOST[:PORT], [IPV6]:PORT), then OIDs (dotted, or MIB names: ifDescr, IF-MIB::ifDescr.3)",
         long_help = "Hosts (HOST, HOST:PORT, [IPV6]:PORT), then OIDs: dotted (1.3.6.1.2.1.1) or \
-                     built-in names (sysDescr, sysDescr.0, ifTable; `snmp-stream oids` lists them).\n\n\
+                     MIB names (sysDescr, sysDescr.0, IF-MIB::ifDescr.3, ifTable: a table walks \
+                     its readable columns; -M/-m choose the MIB modules, as net-snmp's).\n\n\
                      A host may start with net-snmp's transport prefix: `tcp:` for TCP (RFC \
                      3430, one connection per host, no datagram size limit), `udp:` for UDP (the \
                      default); `udp6:` and `tcp6:` resolve a name to IPv6 only.\n\n\
@@ -263,7 +264,7 @@ fn check_resolves(host: &Host, arg: &str) -> anyhow::Result<()> {
         Err(e) => {
             // A word that is neither a host nor a known name is most likely a mistyped OID.
             let hint = if !name.contains('.') {
-                " (nor is it a known OID name; `snmp-stream oids` lists them)"
+                " (nor is it an OID name of the loaded MIB modules)"
             } else {
                 ""
             };

@@ -6,7 +6,7 @@
 //!   progress, a summary and a per-host report ([`job`], which documents the file format).
 //! - `decode`: wireline files to text, CSV or parquet ([`decode`]).
 //! - `serve`: the simulated agent ([`serve`]); `demo`: the zero-setup first run ([`demo`]).
-//! - `oids`: the built-in OID names ([`names`]).
+//! - `translate`: OIDs between MIB names and numbers ([`translate`]); `oids`: common names.
 //!
 //! Exit status: 0 all good; 1 some hosts failed or returned partial data (or a file given to
 //! `decode` was cut short); 2 a usage or input error, reported as one line on stderr. A closed
@@ -34,6 +34,7 @@ mod render;
 mod report;
 mod security;
 mod serve;
+mod translate;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -87,6 +88,7 @@ A job file (TOML; relative paths are relative to it):
                                 #   accept_other_source; host beats group beats job
   hosts = [\"192.0.2.1\", \"192.0.2.2:1161\", { host = \"192.0.2.3\", community = \"s3cret\" }]
   hosts_file = \"routers.txt\"    # one `HOST [COMMUNITY]` per line, # comments
+  mib_dirs = [\"mibs\"]           # MIB directories besides -M and net-snmp's (vendor MIBs)
 
   [[group]]                     # one request per host and group
   name = \"interfaces\"           # recorded as req_id
@@ -127,6 +129,18 @@ Examples:
   snmp-stream serve data/snmpsim/recorded/linux-full-walk.snmprec --v3-user \"alice SHA-256 authpass123 AES privpass123\"
   snmp-stream serve data/snmpsim --endless-column 1.3.6.1.2.1.2.2.1.99 --reply-from-address 127.0.0.2";
 
+const TRANSLATE_HELP: &str = "\
+Examples:
+  snmp-stream translate IF-MIB::ifHCInOctets.3 -On     # .1.3.6.1.2.1.31.1.1.1.6.3
+  snmp-stream translate .1.3.6.1.2.1.2.2.1.8.2          # IF-MIB::ifOperStatus.2
+  snmp-stream translate -Td ifOperStatus                 # syntax, enumeration, description
+  snmp-stream translate -M +/opt/vendor/mibs -m +ACME-MIB acmeWidgets
+  snmp-stream translate --mib-warnings                   # what did not load, and why
+
+MIB modules come from -M / MIBDIRS (default ~/.snmp/mibs and /usr/share/snmp/mibs) and then
+the standard modules bundled with snmp-stream; every module found is loaded unless -m / MIBS
+names some. A module that does not parse is a warning naming its file and line.";
+
 const DEMO_HELP: &str = "\
 Examples:
   snmp-stream demo
@@ -149,6 +163,15 @@ struct Cli {
     /// Only errors on stderr: no progress, logs or notes.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// MIB directories, colon-separated, as net-snmp's -M: `+DIRS` searched after the default
+    /// ones (~/.snmp/mibs, /usr/share/snmp/mibs, MIBDIRS), `-DIRS` before, `DIRS` instead. The
+    /// bundled standard modules are searched last in any case.
+    #[arg(short = 'M', global = true, value_name = "DIRS")]
+    mib_dirs: Option<String>,
+    /// MIB modules to load, colon-separated, as net-snmp's -m: `ALL` (the default here: every
+    /// module found), `+MODS` added, `MODS` only these and what they import.
+    #[arg(short = 'm', global = true, value_name = "MODULES")]
+    mibs: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -237,7 +260,10 @@ enum Command {
         #[arg(long)]
         v3: bool,
     },
-    /// List the built-in OID names (usable in place of numeric OIDs).
+    /// Translate OIDs between MIB names and numbers, as snmptranslate.
+    #[command(after_help = TRANSLATE_HELP)]
+    Translate(translate::TranslateArgs),
+    /// List common OID names (any name of a loaded MIB module works in place of an OID).
     Oids,
 }
 
@@ -303,11 +329,15 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let quiet = cli.quiet;
+    let search = names::search_from(cli.mib_dirs.as_deref(), cli.mibs.as_deref());
+    if !matches!(cli.command, Command::Run { .. }) {
+        names::configure(search.clone());
+    }
     match cli.command {
         Command::Walk(args) => collect::run(RequestKind::Walk, args, quiet),
         Command::Get(args) => collect::run(RequestKind::Get, args, quiet),
         Command::Run { job, output } => {
-            let plan = job::load(&job, output)?;
+            let plan = job::load(&job, output, search)?;
             job::run(plan, quiet)
         }
         Command::Decode {
@@ -324,6 +354,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             faults,
         } => serve::run(&data_dir, listen, ports, tcp, &v3_users, faults).map(|()| Outcome::Ok),
         Command::Demo { data, output, v3 } => demo::run(data, &output, v3, quiet),
+        Command::Translate(args) => translate::run(&args),
         Command::Oids => {
             let mut out = io::stdout().lock();
             for (oid, name) in aliases::ALIASES {

@@ -1,150 +1,135 @@
-//! OID names: turning the OIDs users type (numeric, or names from the built-in alias table of
-//! `snmp_stream_decode::aliases`) into [`Oid`]s, and naming OIDs for display.
+//! OID names: turning the OIDs users type (numeric, or MIB names: `ifDescr`,
+//! `IF-MIB::ifDescr.3`, `ifTable`) into [`Oid`]s, and naming OIDs for display.
+//!
+//! The MIB modules are loaded once per process, on first need (a command of numeric OIDs never
+//! loads them), from the search path `-M` / `-m` / `MIBDIRS` / `MIBS` set ([`configure`]); each
+//! problem loading them is printed once on stderr.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use snmp_stream_core::Oid;
-use snmp_stream_decode::aliases::ALIASES;
+use snmp_stream_mib::{MibSearch, Mibs, NameError, OidStyle};
 
-/// The alias table with each OID parsed, longest first, for prefix lookups.
-static PARSED: LazyLock<Vec<(Oid, &'static str)>> = LazyLock::new(|| {
-    let mut v: Vec<(Oid, &'static str)> = ALIASES
-        .iter()
-        // The decode crate's tests check every entry is a valid dotted OID.
-        .filter_map(|&(dotted, name)| Some((dotted.parse().ok()?, name)))
-        .collect();
-    v.sort_by_key(|(oid, _)| std::cmp::Reverse(oid.len()));
-    v
-});
+static SEARCH: OnceLock<MibSearch> = OnceLock::new();
+static MIBS: OnceLock<Mibs> = OnceLock::new();
 
-/// Why an OID argument was refused; displayed as the one line the user sees.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum OidArgError {
-    /// Looks numeric but is not a valid OID.
-    #[error("malformed OID `{text}`: {reason}")]
-    Malformed {
-        /// The argument.
-        text: String,
-        /// What is wrong with it.
-        reason: snmp_stream_core::OidError,
-    },
-    /// A name that is not in the alias table.
-    #[error("unknown OID name `{text}`{hint}")]
-    UnknownName {
-        /// The argument.
-        text: String,
-        /// `; did you mean X?` when a name differs only in case, else where the names are.
-        hint: String,
-    },
+/// How many MIB warnings are printed before the rest are only counted.
+const WARNINGS_SHOWN: usize = 10;
+
+/// Sets where MIB modules are looked for, before the first name is resolved: net-snmp's
+/// defaults and environment, then `-M` / `-m` and a job file's `mib_dirs`. Later calls are
+/// ignored.
+pub(crate) fn configure(search: MibSearch) {
+    let _ = SEARCH.set(search);
 }
 
-/// The OID of a built-in name, if there is one.
-fn lookup(name: &str) -> Option<Oid> {
-    ALIASES
-        .iter()
-        .find(|(_, n)| *n == name)
-        .and_then(|(dotted, _)| dotted.parse().ok())
+/// The search path of `MIBDIRS` / `MIBS`, `-M DIRS` and `-m MODULES`, in that order, as
+/// net-snmp's tools apply them.
+pub(crate) fn search_from(dirs: Option<&str>, modules: Option<&str>) -> MibSearch {
+    let mut search = MibSearch::system();
+    if let Some(d) = dirs {
+        search = search.with_dir_list(d);
+    }
+    if let Some(m) = modules {
+        search = search.with_module_list(m);
+    }
+    search
 }
 
-/// The columns of a table: given `xTable` or `xEntry`, the entry's named columns in column
-/// order; `None` for any other OID.
-fn columns_of(name: &str, oid: &Oid) -> Option<Vec<Oid>> {
-    let entry = if name.ends_with("Table") {
-        oid.join(&[1]).ok()?
-    } else if name.ends_with("Entry") {
-        oid.clone()
-    } else {
-        return None;
-    };
-    let mut cols: Vec<Oid> = PARSED
-        .iter()
-        .filter(|(o, _)| o.len() == entry.len() + 1 && o.starts_with(&entry))
-        .map(|(o, _)| o.clone())
-        .collect();
-    cols.sort();
-    (!cols.is_empty()).then_some(cols)
+/// The loaded modules (loading them on first call), without printing their warnings (for a
+/// caller that lists them itself).
+pub(crate) fn mibs_quietly() -> &'static Mibs {
+    MIBS.get_or_init(|| Mibs::load(SEARCH.get_or_init(|| search_from(None, None))))
+}
+
+/// The loaded modules (loading them on first call, and printing the first few problems met).
+pub(crate) fn mibs() -> &'static Mibs {
+    static WARNED: OnceLock<()> = OnceLock::new();
+    let mibs = mibs_quietly();
+    WARNED.get_or_init(|| {
+        let warnings = mibs.warnings();
+        for w in warnings.iter().take(WARNINGS_SHOWN) {
+            eprintln!("MIB warning: {w}");
+        }
+        if warnings.len() > WARNINGS_SHOWN {
+            eprintln!(
+                "MIB warning: {} more (`snmp-stream translate --mib-warnings` lists them all)",
+                warnings.len() - WARNINGS_SHOWN
+            );
+        }
+    });
+    mibs
+}
+
+fn is_numeric(text: &str) -> bool {
+    text.strip_prefix('.')
+        .unwrap_or(text)
+        .starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Resolves one OID argument: dotted decimal (`1.3.6.1.2.1.1.1.0`, leading dot allowed), a
-/// name (`sysDescr`), or a name with an index (`sysDescr.0`, `ifDescr.3`).
+/// name (`sysDescr`, `IF-MIB::sysDescr`), or a name with an index (`sysDescr.0`, `ifDescr.3`).
 ///
-/// With `expand_tables`, a table or entry name (`ifTable`, `ifEntry`) becomes its columns, so a
-/// walk collects the entry subtree as one root per column and the rows line up by index.
-pub(crate) fn resolve(arg: &str, expand_tables: bool) -> Result<Vec<Oid>, OidArgError> {
+/// With `expand_tables`, a table or entry name (`ifTable`, `ifEntry`) becomes its readable
+/// columns, so a walk collects the entry subtree as one root per column and the rows line up
+/// by index.
+pub(crate) fn resolve(arg: &str, expand_tables: bool) -> Result<Vec<Oid>, NameError> {
     let text = arg.trim();
-    if text.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
-        return text
+    if is_numeric(text) {
+        // No MIB needed (nor loaded) for numbers.
+        let numeric = text.strip_prefix('.').unwrap_or(text);
+        return numeric
             .parse::<Oid>()
             .map(|o| vec![o])
-            .map_err(|reason| OidArgError::Malformed {
+            .map_err(|reason| NameError::Malformed {
                 text: text.to_owned(),
                 reason,
             });
     }
-    let (name, index) = match text.split_once('.') {
-        Some((n, i)) => (n, Some(i)),
-        None => (text, None),
-    };
-    let Some(oid) = lookup(name) else {
-        let hint = ALIASES
-            .iter()
-            .find(|(_, n)| n.eq_ignore_ascii_case(name))
-            .map(|(_, n)| format!("; did you mean `{n}`?"))
-            .unwrap_or_else(|| " (`snmp-stream oids` lists the names)".to_owned());
-        return Err(OidArgError::UnknownName {
-            text: text.to_owned(),
-            hint,
-        });
-    };
-    match index {
-        Some(index) => format!("{oid}.{index}")
-            .parse::<Oid>()
-            .map(|o| vec![o])
-            .map_err(|reason| OidArgError::Malformed {
-                text: text.to_owned(),
-                reason,
-            }),
-        None if expand_tables => Ok(columns_of(name, &oid).unwrap_or_else(|| vec![oid])),
-        None => Ok(vec![oid]),
+    if expand_tables {
+        mibs().resolve_walk_roots(text)
+    } else {
+        mibs().resolve(text).map(|o| vec![o])
     }
 }
 
 /// True when `arg` reads as an OID argument rather than a host: numeric dotted text that is an
-/// OID (so its first arc is 0, 1 or 2), a leading dot, or a known name.
+/// OID (so its first arc is 0, 1 or 2), a leading dot, `MODULE::name`, or a name the MIBs know.
 pub(crate) fn looks_like_oid(arg: &str) -> bool {
     let arg = arg.trim();
-    if arg.starts_with('.') || arg.parse::<Oid>().is_ok() {
+    if arg.starts_with('.') || arg.parse::<Oid>().is_ok() || arg.contains("::") {
         return true;
     }
-    let name = arg.split_once('.').map_or(arg, |(n, _)| n);
-    lookup(name).is_some()
+    !is_numeric(arg) && mibs().resolve(arg).is_ok()
 }
 
-/// The display name of an OID: the longest built-in name that is a prefix, then the rest of the
-/// arcs (`sysDescr.0`, `ifHCInOctets.2`); dotted when no name applies.
-pub(crate) fn display_name(arcs: &[u32]) -> String {
-    for (oid, name) in PARSED.iter() {
-        if arcs.starts_with(oid.as_slice()) {
-            let mut s = (*name).to_owned();
-            for a in &arcs[oid.len()..] {
-                s.push('.');
-                s.push_str(&a.to_string());
-            }
-            return s;
-        }
+/// An OID written in `style`, from the MIBs.
+pub(crate) fn format(arcs: &[u32], style: OidStyle) -> String {
+    if style == OidStyle::Numeric {
+        // No MIB needed for numbers; net-snmp's -On writes a leading dot.
+        return mibs_free_numeric(arcs);
     }
-    let parts: Vec<String> = arcs.iter().map(u32::to_string).collect();
-    parts.join(".")
+    mibs().format(arcs, style)
 }
 
-/// The name of a table column's entry (`ifEntry` for `ifDescr`), when `oid` is a column of a
-/// named entry.
+/// The short display name of an OID (`sysDescr.0`, `ifHCInOctets.2`); dotted when no MIB names
+/// it.
+pub(crate) fn display_name(arcs: &[u32]) -> String {
+    format(arcs, OidStyle::Short)
+}
+
+/// The name of a table column's entry (`ifEntry` for `ifDescr`), when `oid` is a column.
 pub(crate) fn entry_of(oid: &Oid) -> Option<&'static str> {
-    let parent = oid.as_slice().get(..oid.len().checked_sub(1)?)?;
-    PARSED
-        .iter()
-        .find(|(o, name)| o.as_slice() == parent && name.ends_with("Entry"))
-        .map(|(_, name)| *name)
+    mibs().row_of(oid.as_slice())
+}
+
+fn mibs_free_numeric(arcs: &[u32]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(arcs.len() * 3);
+    for a in arcs {
+        let _ = write!(s, ".{a}");
+    }
+    s
 }
 
 #[cfg(test)]
@@ -163,6 +148,10 @@ mod tests {
         );
         assert_eq!(
             dotted(&resolve("sysDescr.0", false).unwrap()),
+            ["1.3.6.1.2.1.1.1.0"]
+        );
+        assert_eq!(
+            dotted(&resolve("SNMPv2-MIB::sysDescr.0", false).unwrap()),
             ["1.3.6.1.2.1.1.1.0"]
         );
         assert_eq!(
@@ -188,7 +177,7 @@ mod tests {
     #[test]
     fn bad_arguments_say_why() {
         let e = resolve("ifTabel", true).unwrap_err();
-        assert!(matches!(e, OidArgError::UnknownName { .. }));
+        assert!(matches!(e, NameError::UnknownName { .. }));
         let e = resolve("ifdescr", true).unwrap_err().to_string();
         assert!(e.contains("did you mean `ifDescr`"), "{e}");
         let e = resolve("1.3.6.x", true).unwrap_err().to_string();
@@ -201,6 +190,7 @@ mod tests {
         assert!(looks_like_oid("1.3.6.1.2.1"));
         assert!(looks_like_oid("ifTable"));
         assert!(looks_like_oid("sysDescr.0"));
+        assert!(looks_like_oid("IF-MIB::ifDescr"));
         assert!(looks_like_oid(".1.3"));
         assert!(!looks_like_oid("10.0.0.1"));
         assert!(!looks_like_oid("127.0.0.1:1161"));
@@ -212,9 +202,15 @@ mod tests {
         let o: Oid = "1.3.6.1.2.1.31.1.1.1.6.2".parse().unwrap();
         assert_eq!(display_name(o.as_slice()), "ifHCInOctets.2");
         let o: Oid = "1.3.6.1.2.1.1.9.1.2.1".parse().unwrap();
-        assert_eq!(display_name(o.as_slice()), "system.9.1.2.1");
-        let o: Oid = "1.3.6.1.4.1.9".parse().unwrap();
-        assert_eq!(display_name(o.as_slice()), "1.3.6.1.4.1.9");
+        assert_eq!(display_name(o.as_slice()), "sysORID.1");
+        assert_eq!(
+            format(o.as_slice(), OidStyle::Module),
+            "SNMPv2-MIB::sysORID.1"
+        );
+        assert_eq!(
+            format(o.as_slice(), OidStyle::Numeric),
+            ".1.3.6.1.2.1.1.9.1.2.1"
+        );
         let c: Oid = "1.3.6.1.2.1.2.2.1.2".parse().unwrap();
         assert_eq!(entry_of(&c), Some("ifEntry"));
         assert_eq!(entry_of(&"1.3.6.1.2.1.1.1".parse().unwrap()), None);

@@ -273,7 +273,7 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
     header.extend(cols.iter().map(|&c| {
         roots
             .get(c)
-            .map_or_else(String::new, |o: &Oid| render.name(o.as_slice()))
+            .map_or_else(String::new, |o: &Oid| render.column(o.as_slice()))
     }));
     let grid = IndexGrid::of(&buf, cols.len(), |root| {
         cols.iter().position(|&c| c == root)
@@ -488,12 +488,20 @@ mod tests {
         let r = Render::parse(&["nx".to_string()]).unwrap();
         assert_eq!(r.value(&Value::OctetString(b"tt")), "0x7474");
         assert_eq!(r.value(&Value::Integer(7)), "7");
-        assert_eq!(r.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), "1.3.6.1.2.1.1.5.0");
+        assert_eq!(r.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), ".1.3.6.1.2.1.1.5.0");
         let plain = Render::default();
-        assert_eq!(plain.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), "sysName.0");
+        assert_eq!(
+            plain.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]),
+            "SNMPv2-MIB::sysName.0"
+        );
+        let short = Render::parse(&["s".to_string()]).unwrap();
+        assert_eq!(short.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), "sysName.0");
         assert_eq!(plain.value(&Value::OctetString(b"tt")), "tt");
         let e = Render::parse(&["q".to_string()]).unwrap_err().to_string();
-        assert_eq!(e, "unsupported output option -Oq (supported: -On, -Ox)");
+        assert_eq!(
+            e,
+            "unsupported output option -Oq (supported: -On, -Os, -Of, -Ob, -Ox)"
+        );
         assert_eq!(
             plain.value(&Value::OctetString(&[0, 0x1b, 0xff])),
             "0x001bff"

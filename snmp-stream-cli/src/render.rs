@@ -7,40 +7,51 @@ use snmp_stream_core::{RequestKind, Response, Value};
 
 use snmp_stream_decode::text::{push_hex, value_line};
 
-use crate::names::display_name;
+use snmp_stream_mib::OidStyle;
+
+use crate::names;
 
 /// How names and values print in the readable formats: net-snmp's `-O` output options.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Render {
-    /// `-On`: OIDs as numbers, not names.
-    pub(crate) numeric: bool,
+    /// How OIDs are written: `MODULE::name.index` by default, `-On` numbers, `-Os` the name
+    /// alone, `-Of` every arc named.
+    pub(crate) style: OidStyle,
     /// `-Ox`: every OCTET STRING in hex, printable or not.
     pub(crate) hex: bool,
 }
 
 impl Render {
-    /// Parses `-O` arguments as net-snmp reads them: letters, `n` and `x` here.
+    /// Parses `-O` arguments as net-snmp reads them: letters, each one option (`-Onx`).
     pub(crate) fn parse(args: &[String]) -> anyhow::Result<Render> {
         let mut r = Render::default();
         for c in args.iter().flat_map(|a| a.chars()) {
             match c {
-                'n' => r.numeric = true,
+                'n' => r.style = OidStyle::Numeric,
+                's' => r.style = OidStyle::Short,
+                'f' => r.style = OidStyle::Full,
+                // Indexes are printed as numbers (net-snmp's -Ob) in any case.
+                'b' => {}
                 'x' => r.hex = true,
-                other => bail!("unsupported output option -O{other} (supported: -On, -Ox)"),
+                other => bail!(
+                    "unsupported output option -O{other} (supported: -On, -Os, -Of, -Ob, -Ox)"
+                ),
             }
         }
         Ok(r)
     }
 
-    /// An OID (or a column's root) as printed: its built-in name with the rest in numbers, or
-    /// all numbers with `-On`.
+    /// An OID as printed in a list: `SNMPv2-MIB::sysName.0` (net-snmp's default), or as `-O`
+    /// asks.
     pub(crate) fn name(self, arcs: &[u32]) -> String {
-        if self.numeric {
-            let mut s = String::new();
-            let _ = snmp_stream_core::oid::write_dotted(&mut s, arcs);
-            s
-        } else {
-            display_name(arcs)
+        names::format(arcs, self.style)
+    }
+
+    /// A column's heading in a table: the object's name (`ifDescr`), or numbers with `-On`.
+    pub(crate) fn column(self, arcs: &[u32]) -> String {
+        match self.style {
+            OidStyle::Numeric => names::format(arcs, OidStyle::Numeric),
+            _ => names::display_name(arcs),
         }
     }
 

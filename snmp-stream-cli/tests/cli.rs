@@ -374,9 +374,12 @@ fn walk_prints_a_readable_table() {
         "{out}"
     );
     assert!(
-        lines.iter().any(|l| l
-            .split_whitespace()
-            .eq(["sysName.0", "OCTET", "STRING", "tt"])),
+        lines.iter().any(|l| l.split_whitespace().eq([
+            "SNMPv2-MIB::sysName.0",
+            "OCTET",
+            "STRING",
+            "tt"
+        ])),
         "{out}"
     );
     // ifXTable's column joins ifTable's in one table: one row per ifIndex.
@@ -598,7 +601,7 @@ fn get_records_an_absent_oid_as_an_exception() {
     assert_eq!(code, 0);
     assert!(
         out.lines()
-            .any(|l| l.starts_with("sysDescr.9") && l.contains("noSuch")),
+            .any(|l| l.starts_with("SNMPv2-MIB::sysDescr.9") && l.contains("noSuch")),
         "{out}"
     );
 }
@@ -1252,7 +1255,7 @@ fn net_snmp_output_options_print_numbers_and_hex() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.lines().any(|l| l.split_whitespace().eq([
-            "1.3.6.1.2.1.1.5.0",
+            ".1.3.6.1.2.1.1.5.0",
             "OCTET",
             "STRING",
             "0x7474"
@@ -1284,4 +1287,94 @@ fn a_get_keeps_the_order_asked() {
         let descr = out.find("1.3.6.1.2.1.1.1").or_else(|| out.find("sysDescr"));
         assert!(name.unwrap() < descr.unwrap(), "{format}: {out}");
     }
+}
+
+/// A vendor module as users drop them in: it imports from the standard modules and names a
+/// subtree the bundled recording has (UCD's memory group, under a name of its own).
+const ACME_MIB: &str = "ACME-MIB DEFINITIONS ::= BEGIN
+IMPORTS enterprises FROM SNMPv2-SMI;
+acmeMemory OBJECT IDENTIFIER ::= { enterprises 2021 4 }
+END
+";
+
+#[test]
+fn translate_turns_names_and_numbers_both_ways() {
+    let (code, out, err) = run(&[
+        "translate",
+        "IF-MIB::ifHCInOctets.3",
+        ".1.3.6.1.2.1.2.2.1.8.2",
+        "sysDescr.0",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "IF-MIB::ifHCInOctets.3",
+            "IF-MIB::ifOperStatus.2",
+            "SNMPv2-MIB::sysDescr.0"
+        ]
+    );
+    let (code, out, _) = run(&["translate", "-On", "IF-MIB::ifHCInOctets.3", "ifTable"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, ".1.3.6.1.2.1.31.1.1.1.6.3\n.1.3.6.1.2.1.2.2\n");
+    let (code, out, _) = run(&["translate", "-Td", "ifOperStatus"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("up(1), down(2)"), "{out}");
+    let e = bad(&["translate", "ifDescrr"]);
+    assert!(e.contains("unknown OID name `ifDescrr`"), "{e}");
+    // Several: each named, then how many failed; the good ones still print.
+    let (code, out, err) = run(&["translate", "ifDescrr", "ifDescr", "1.3.x"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "IF-MIB::ifDescr\n");
+    assert!(err.starts_with("unknown OID name `ifDescrr`"), "{err}");
+    assert!(err.contains("malformed OID `1.3.x`"), "{err}");
+    assert!(err.contains("2 of 3 OIDs did not translate"), "{err}");
+}
+
+#[test]
+fn a_vendor_mib_in_a_directory_just_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let mibs = dir.path().join("mibs");
+    std::fs::create_dir(&mibs).unwrap();
+    std::fs::write(mibs.join("ACME-MIB.my"), ACME_MIB).unwrap();
+    // A broken module beside it: a warning naming file and line, and the rest loads.
+    std::fs::write(
+        mibs.join("BROKEN-MIB.txt"),
+        "BROKEN-MIB DEFINITIONS ::= BEGIN\nIMPORTS enterprises FROM SNMPv2-SMI;\nb OBJECT-TYPE SYNTAX {\n",
+    )
+    .unwrap();
+    let m = format!("+{}", mibs.display());
+    let (code, out, err) = run(&["translate", "-M", &m, "-On", "acmeMemory"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, ".1.3.6.1.4.1.2021.4\n");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("MIB warning: ") && l.contains("BROKEN-MIB.txt:")),
+        "{err}"
+    );
+
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    let (code, out, err) = run(&["walk", "-M", &m, &host, "-c", COMMUNITY, "acmeMemory"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("UCD-SNMP-MIB::memTotalReal.0 ")),
+        "{out}"
+    );
+
+    // A job file's mib_dirs, relative to it.
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "output = \"out\"\nformat = \"wire\"\ncommunity = \"{COMMUNITY}\"\n\
+             mib_dirs = [\"mibs\"]\nhosts = [\"{host}\"]\n[[group]]\noids = [\"acmeMemory\"]\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["run", job.to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
+    assert!(report.lines().nth(1).unwrap().contains(",ok,"), "{report}");
 }

@@ -1,7 +1,8 @@
-//! The crate graph of ARCHITECTURE.md: `core ← actors ← cli`, `core ← sim ← cli` and
+//! The crate graph of ARCHITECTURE.md: `core ← actors ← cli`, `core ← sim ← cli`, `core ← mib ← cli` and
 //! `core ← decode ← cli`; core has no tokio, actix, polars or socket crates and no simulated
 //! agent; decode never depends on actors; actors never depend on polars or on the simulator;
-//! the simulator never on the collector, actix or polars. Checked on the resolved graph of
+//! the simulator never on the collector, actix or polars; MIB knowledge (`snmp-stream-mib`) is
+//! kept out of core and actors. Checked on the resolved graph of
 //! normal (non-dev) dependencies, transitively.
 
 use std::collections::{BTreeSet, HashMap};
@@ -109,6 +110,8 @@ fn dependency_rule_holds() {
             "snmp-stream-actors",
             "snmp-stream-decode",
             "snmp-stream-sim",
+            "snmp-stream-mib",
+            "mib-rs",
         ],
     );
     assert_free_of(
@@ -119,8 +122,25 @@ fn dependency_rule_holds() {
             "polars-core",
             "snmp-stream-decode",
             "snmp-stream-sim",
+            "snmp-stream-mib",
+            "mib-rs",
         ],
     );
+    // MIB knowledge is a crate of its own: names and rendering over core's OIDs, nothing that
+    // collects, nothing of polars.
+    assert_free_of(
+        &g,
+        "snmp-stream-mib",
+        &[
+            "snmp-stream-actors",
+            "snmp-stream-decode",
+            "snmp-stream-sim",
+            "actix",
+            "tokio",
+            "polars",
+        ],
+    );
+    assert!(g.closure("snmp-stream-mib").contains("mib-rs"));
     // The simulated agent is sans-IO logic plus a tokio UDP server: no collector, no actix.
     assert_free_of(
         &g,
@@ -158,6 +178,7 @@ fn dependency_rule_holds() {
         "snmp-stream-actors",
         "snmp-stream-decode",
         "snmp-stream-sim",
+        "snmp-stream-mib",
         "clap",
     ] {
         assert!(cli.contains(c), "cli depends on {c}");

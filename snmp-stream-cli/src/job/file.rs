@@ -127,6 +127,8 @@ with_settings! {
         #[serde(default)]
         hosts: Vec<Spanned<HostEntry>>,
         hosts_file: Option<Spanned<String>>,
+        #[serde(default)]
+        mib_dirs: Vec<Spanned<String>>,
         #[serde(default, rename = "group")]
         groups: Vec<Spanned<Group>>,
     }

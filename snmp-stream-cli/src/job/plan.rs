@@ -16,6 +16,7 @@ use super::settings::{Effective, Source};
 use super::v3::v3_spec;
 use crate::collect::{out_of_bounds, request, resolve_oids};
 use crate::security::{V3Spec, credentials};
+use snmp_stream_mib::MibSearch;
 
 /// A group, checked.
 #[derive(Debug)]
@@ -71,7 +72,13 @@ impl std::fmt::Display for Target {
 }
 
 /// Reads and checks a job file; every problem is one line naming the file and line.
-pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan> {
+/// `search`: where MIB modules are looked for (the command line's `-M` / `-m`); the job's
+/// `mib_dirs` are searched after those directories, before the bundled modules.
+pub(crate) fn load(
+    path: &Path,
+    output: Option<PathBuf>,
+    search: MibSearch,
+) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read job file {}", path.display()))?;
     let src = Source { path, text: &text };
@@ -90,6 +97,20 @@ pub(crate) fn load(path: &Path, output: Option<PathBuf>) -> anyhow::Result<Plan>
     })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let top = Effective::default().with(job.settings(), &src)?;
+
+    // MIB directories, relative to the job file, before any OID is read.
+    let mut search = search;
+    for d in &job.mib_dirs {
+        let dir = base_dir.join(d.get_ref());
+        if !dir.is_dir() {
+            return Err(src.err(
+                d.span(),
+                format_args!("mib_dirs: `{}` is not a directory", dir.display()),
+            ));
+        }
+        search = search.with_dir(dir);
+    }
+    crate::names::configure(search);
 
     // Groups.
     if job.groups.is_empty() {
@@ -314,7 +335,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("job.toml");
         std::fs::write(&path, text).unwrap();
-        load(&path, None)
+        load(&path, None, MibSearch::bundled_only())
     }
 
     fn err(text: &str) -> String {
@@ -526,20 +547,23 @@ oids = ["sysDescr.0"]
             "hosts_file = \"hosts.txt\"\n[[group]]\noids = [\"sysName.0\"]\nkind = \"get\"\n",
         )
         .unwrap();
-        let plan = load(&path, None).unwrap();
+        let plan = load(&path, None, MibSearch::bundled_only()).unwrap();
         assert_eq!(plan.hosts.len(), 2);
         assert_eq!(plan.requests[1].1.community().unwrap().name(), b"secret");
         assert_eq!(plan.requests[0].1.community().unwrap().name(), b"public");
 
         std::fs::write(dir.path().join("hosts.txt"), "10.0.0.1\nbad!host\n").unwrap();
-        let e = format!("{:#}", load(&path, None).unwrap_err());
+        let e = format!(
+            "{:#}",
+            load(&path, None, MibSearch::bundled_only()).unwrap_err()
+        );
         assert!(e.contains("hosts.txt line 2: bad host `bad!host`"), "{e}");
     }
 
     #[test]
     fn the_example_job_file_loads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/job.toml");
-        let plan = load(&path, None).unwrap();
+        let plan = load(&path, None, MibSearch::bundled_only()).unwrap();
         assert_eq!(plan.hosts.len(), 4);
         assert_eq!(plan.groups, ["system", "interfaces", "routes"]);
         assert_eq!(plan.requests.len(), 12);

@@ -94,7 +94,7 @@ kind = "get"
 "#,
         )
         .unwrap();
-        let plan = load(&path, None).unwrap();
+        let plan = load(&path, None, snmp_stream_mib::MibSearch::bundled_only()).unwrap();
         let security = |i: usize| plan.requests[i].1.security().clone();
         let Security::Usm(alice) = security(0) else {
             panic!("r1 is not v3");
@@ -116,7 +116,10 @@ kind = "get"
             "version = \"3\"\nuser = \"u\"\nauth_password_env = \"SNMP_STREAM_TEST_UNSET_VAR\"\nhosts = [\"h\"]\n[[group]]\noids = [\"sysName.0\"]\n",
         )
         .unwrap();
-        let e = format!("{:#}", load(&path, None).unwrap_err());
+        let e = format!(
+            "{:#}",
+            load(&path, None, snmp_stream_mib::MibSearch::bundled_only()).unwrap_err()
+        );
         assert!(e.contains("line 3: `auth_password_env`: the environment variable SNMP_STREAM_TEST_UNSET_VAR is not set"), "{e}");
         // The parsed file never shows a password.
         let text = std::fs::read_to_string(&path).unwrap();
