@@ -61,6 +61,26 @@ impl MibWarning {
     }
 }
 
+/// One indexed directory read through two owners (the loader and [`CompatSource`]).
+struct SharedSource(Arc<dyn Source>);
+
+impl Source for SharedSource {
+    fn find(&self, name: &str) -> io::Result<Option<mib_rs::SourceCandidate>> {
+        self.0.find(name)
+    }
+
+    fn find_candidates<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> Box<dyn Iterator<Item = io::Result<mib_rs::SourceCandidate>> + 'a> {
+        self.0.find_candidates(name)
+    }
+
+    fn list_modules(&self) -> io::Result<Vec<String>> {
+        self.0.list_modules()
+    }
+}
+
 /// The bundled modules as a [`Source`], each labelled `bundled:NAME.txt`.
 #[derive(Debug)]
 pub(crate) struct BundledSource;
@@ -113,8 +133,10 @@ pub(crate) fn load(search: &MibSearch) -> Mibs {
     for dir in search.dirs() {
         match open_dir(dir) {
             Ok(source) => {
-                sources.push(source);
-                compat.extend(open_dir(dir).ok());
+                // Indexed once, read by the load and by the old-name modules alike.
+                let shared: Arc<dyn Source> = Arc::from(source);
+                sources.push(Box::new(SharedSource(Arc::clone(&shared))));
+                compat.push(Box::new(SharedSource(shared)));
             }
             Err(e) => warnings.push(MibWarning::plain(
                 Some(dir.display().to_string()),

@@ -203,14 +203,7 @@ impl Mibs {
         match (style, self.lookup(oid)) {
             (OidStyle::Numeric, _) | (OidStyle::Full, None) => dotted(out, oid),
             (OidStyle::Module | OidStyle::Short, None) => {
-                let mut first = true;
-                for a in oid {
-                    if !first {
-                        out.push('.');
-                    }
-                    first = false;
-                    let _ = write!(out, "{a}");
-                }
+                let _ = snmp_stream_core::oid::write_dotted(out, oid);
             }
             (OidStyle::Module, Some(n)) => {
                 if !n.module.is_empty() {
