@@ -242,7 +242,7 @@ pub(crate) fn write_readable(
         list.push(vec![
             render.name(&arcs),
             type_name(rec.tag()).to_owned(),
-            render.value(&value),
+            render.value(&arcs, &value),
         ]);
     }
     if !list.rows.is_empty() {
@@ -275,6 +275,10 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
             .get(c)
             .map_or_else(String::new, |o: &Oid| render.column(o.as_slice()))
     }));
+    let syntaxes: Vec<_> = cols
+        .iter()
+        .map(|&c| roots.get(c).and_then(|o| render.syntax(o.as_slice())))
+        .collect();
     let grid = IndexGrid::of(&buf, cols.len(), |root| {
         cols.iter().position(|&c| c == root)
     })?;
@@ -287,10 +291,10 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
         let mut dotted = String::new();
         push_dotted_u64(&mut dotted, index);
         cells.push(dotted);
-        cells.extend(grid.columns.iter().map(|c| {
+        cells.extend(grid.columns.iter().zip(&syntaxes).map(|(c, syntax)| {
             c[row]
                 .as_ref()
-                .map_or_else(String::new, |v| render.value(v))
+                .map_or_else(String::new, |v| render.value_with(syntax.as_ref(), v))
         }));
         t.rows.push(cells);
     }
@@ -485,9 +489,14 @@ mod tests {
     fn values_read_as_text() {
         use snmp_stream_core::Value;
         // net-snmp's -On and -Ox.
+        const OPER: &[u32] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 1];
+        const NAME: &[u32] = &[1, 3, 6, 1, 2, 1, 1, 5, 0];
         let r = Render::parse(&["nx".to_string()]).unwrap();
-        assert_eq!(r.value(&Value::OctetString(b"tt")), "0x7474");
-        assert_eq!(r.value(&Value::Integer(7)), "7");
+        assert_eq!(r.value(NAME, &Value::OctetString(b"tt")), "0x7474");
+        assert_eq!(r.value(OPER, &Value::Integer(1)), "up(1)");
+        // -Or: as collected.
+        let raw = Render::parse(&["r".to_string()]).unwrap();
+        assert_eq!(raw.value(OPER, &Value::Integer(1)), "1");
         assert_eq!(r.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), ".1.3.6.1.2.1.1.5.0");
         let plain = Render::default();
         assert_eq!(
@@ -496,14 +505,20 @@ mod tests {
         );
         let short = Render::parse(&["s".to_string()]).unwrap();
         assert_eq!(short.name(&[1, 3, 6, 1, 2, 1, 1, 5, 0]), "sysName.0");
-        assert_eq!(plain.value(&Value::OctetString(b"tt")), "tt");
+        assert_eq!(plain.value(NAME, &Value::OctetString(b"tt")), "tt");
         let e = Render::parse(&["q".to_string()]).unwrap_err().to_string();
         assert_eq!(
             e,
-            "unsupported output option -Oq (supported: -On, -Os, -Of, -Ob, -Ox)"
+            "unsupported output option -Oq (supported: -On, -Os, -Of, -Ob, -Ox, -Or)"
+        );
+        // Not text: net-snmp's Hex-STRING by default, 0x-hex as collected.
+        const UNKNOWN: &[u32] = &[1, 3, 6, 1, 4, 1, 99999, 1];
+        assert_eq!(
+            plain.value(UNKNOWN, &Value::OctetString(&[0, 0x1b, 0xff])),
+            "00 1B FF"
         );
         assert_eq!(
-            plain.value(&Value::OctetString(&[0, 0x1b, 0xff])),
+            raw.value(UNKNOWN, &Value::OctetString(&[0, 0x1b, 0xff])),
             "0x001bff"
         );
         assert_eq!(hex(&[0, 0x1b, 0xff]), "001bff");

@@ -7,7 +7,7 @@ use snmp_stream_core::{RequestKind, Response, Value};
 
 use snmp_stream_decode::text::{push_hex, value_line};
 
-use snmp_stream_mib::OidStyle;
+use snmp_stream_mib::{OidStyle, Syntax};
 
 use crate::names;
 
@@ -19,6 +19,9 @@ pub(crate) struct Render {
     pub(crate) style: OidStyle,
     /// `-Ox`: every OCTET STRING in hex, printable or not.
     pub(crate) hex: bool,
+    /// `-Or` (ours; net-snmp has no raw mode): values as collected, without the MIB's
+    /// enumerations, hints and units.
+    pub(crate) raw: bool,
 }
 
 impl Render {
@@ -33,8 +36,9 @@ impl Render {
                 // Indexes are printed as numbers (net-snmp's -Ob) in any case.
                 'b' => {}
                 'x' => r.hex = true,
+                'r' => r.raw = true,
                 other => bail!(
-                    "unsupported output option -O{other} (supported: -On, -Os, -Of, -Ob, -Ox)"
+                    "unsupported output option -O{other} (supported: -On, -Os, -Of, -Ob, -Ox, -Or)"
                 ),
             }
         }
@@ -55,15 +59,36 @@ impl Render {
         }
     }
 
-    /// A value as printed; with `-Ox` an OCTET STRING is hex even when printable.
-    pub(crate) fn value(self, v: &Value<'_>) -> String {
-        match *v {
-            Value::OctetString(b) if self.hex => {
+    /// How the values of the object `arcs` (a column's root, or an instance) print: its MIB
+    /// syntax, or none with `-Or`.
+    pub(crate) fn syntax(self, arcs: &[u32]) -> Option<Syntax> {
+        (!self.raw).then(|| names::mibs().syntax(arcs))
+    }
+
+    /// A value of the object `arcs`, as printed ([`value_with`](Self::value_with)).
+    pub(crate) fn value(self, arcs: &[u32], v: &Value<'_>) -> String {
+        self.value_with(self.syntax(arcs).as_ref(), v)
+    }
+
+    /// A value as printed, on one line: as snmpwalk shows it by the object's MIB syntax
+    /// (`up(1)`, `0:1b:21:3c:9a:f0`, `200 milliseconds`), or as collected with `-Or` (no
+    /// syntax); with `-Ox` an OCTET STRING is hex even when printable.
+    pub(crate) fn value_with(self, syntax: Option<&Syntax>, v: &Value<'_>) -> String {
+        match (*v, syntax) {
+            (Value::OctetString(b), _) if self.hex => {
                 let mut s = String::from("0x");
                 push_hex(&mut s, b);
                 s
             }
-            _ => value_line(v),
+            (_, Some(syntax)) => {
+                let s = syntax.render(names::mibs(), v);
+                if s.contains(['\t', '\r', '\n']) {
+                    s.replace(['\t', '\r', '\n'], " ")
+                } else {
+                    s
+                }
+            }
+            (_, None) => value_line(v),
         }
     }
 }

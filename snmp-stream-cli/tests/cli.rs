@@ -393,7 +393,7 @@ fn walk_prints_a_readable_table() {
     );
     assert_eq!(
         lines[header + 2].split_whitespace().collect::<Vec<_>>(),
-        ["2", "eth0", "1", "24167091249"]
+        ["2", "eth0", "up(1)", "24167091249"]
     );
 }
 
@@ -933,13 +933,14 @@ fn demo_writes_parquet_and_prints_the_interface_table() {
     );
     assert_eq!(
         lines[header + 1].split_whitespace().collect::<Vec<_>>(),
+        // Values rendered by the MIB, as snmpwalk shows them.
         [
             "1",
             "lo",
-            "24",
+            "softwareLoopback(24)",
             "16436",
             "10000000",
-            "1",
+            "up(1)",
             "763065745",
             "763065745"
         ]
@@ -1260,6 +1261,21 @@ fn net_snmp_output_options_print_numbers_and_hex() {
             "STRING",
             "0x7474"
         ])),
+        "{out}"
+    );
+    // Values by their MIB syntax (PhysAddress: DISPLAY-HINT "1x:"), or as collected with -Or.
+    let (code, out, err) = run(&["walk", &host, "-c", COMMUNITY, "ifPhysAddress"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("2 ") && l.ends_with(" 0:12:79:62:f9:40")),
+        "{out}"
+    );
+    let (code, out, err) = run(&["walk", &host, "-c", COMMUNITY, "ifPhysAddress", "-Or"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("2 ") && l.ends_with(" 0x00127962f940")),
         "{out}"
     );
     let e = bad(&["walk", &host, "-c", COMMUNITY, "sysName", "-Oq"]);

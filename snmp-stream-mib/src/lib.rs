@@ -1,5 +1,6 @@
 //! MIB modules for snmp-stream: loading SMIv1/SMIv2 modules from net-snmp's search path and a
-//! bundled standard set, and turning names into OIDs and OIDs into names.
+//! bundled standard set, turning names into OIDs and OIDs into names, and rendering values as
+//! snmpwalk shows them.
 //!
 //! **What it does not do:** collect anything, or know about wireline buffers and DataFrames.
 //! The collector (core, actors) stays free of MIB knowledge; decode and the CLI use this crate
@@ -13,6 +14,8 @@
 //! - [`MibWarning`]: a module that did not parse or resolve, named with its file and line.
 //!   Loading never fails as a whole: the other modules load.
 //! - [`OidStyle`], [`Named`], [`NameError`]: names both ways.
+//! - [`Syntax`]: how one object's values print (`up(1)`, `0:1b:21:3c:9a:f0`), compiled once
+//!   from its definition ([`Mibs::syntax`]).
 //!
 //! The parser and resolver underneath is the mib-rs crate (ARCHITECTURE.md, "MIBs", says why).
 //!
@@ -24,6 +27,9 @@
 //! assert_eq!(oid.to_string(), "1.3.6.1.2.1.31.1.1.1.6.3");
 //! assert_eq!(mibs.format(oid.as_slice(), OidStyle::Short), "ifHCInOctets.3");
 //! assert_eq!(mibs.resolve_walk_roots("ifXTable").unwrap().len(), 19);
+//! let status = mibs.resolve("ifOperStatus.3").unwrap();
+//! let value = snmp_stream_core::Value::Integer(1);
+//! assert_eq!(mibs.render(status.as_slice(), &value), "up(1)");
 //! ```
 
 use std::sync::LazyLock;
@@ -34,10 +40,12 @@ mod compat;
 mod detail;
 mod load;
 mod names;
+mod render;
 mod search;
 
 pub use load::MibWarning;
 pub use names::{NameError, Named, OidStyle};
+pub use render::Syntax;
 pub use search::{MibSearch, ModuleSelection};
 
 /// Loaded and resolved MIB modules. Read-only once built; `Send + Sync`.

@@ -6,7 +6,8 @@
 //! One deliberate difference: where two modules define the same object at the same OID (the
 //! SMIv1 RFC1213-MIB and the SMIv2 IP-MIB both define `ipForwarding`), we name the SMIv2 module,
 //! deterministically; net-snmp names whichever it happened to load first. The test accepts
-//! exactly that: a different module whose object has the same name and OID.
+//! exactly that: a different module whose object has the same name and OID; and where the two
+//! modules' syntaxes differ, the value may print differently too (5 of 3,882 values).
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -145,4 +146,120 @@ fn net_snmp_reads_our_names_back_to_the_same_numbers() {
             assert_eq!(mibs.resolve(name).unwrap(), *oid, "{name}");
         }
     }
+}
+
+/// net-snmp's value text of an `OID = TYPE: value` line: the part after the type label, with
+/// its string quotes and trailing space removed (an empty string is `""`, without a label).
+fn net_snmp_value(rest: &str) -> String {
+    let v = if rest == "\"\"" {
+        ""
+    } else {
+        rest.strip_prefix("Network Address: ")
+            .or_else(|| rest.split_once(": ").map(|(_, v)| v))
+            .unwrap_or(rest)
+    };
+    let v = v.trim_end();
+    let v = v
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(v);
+    v.to_owned()
+}
+
+/// Whether the object `oid` falls under is one of RFC1213-MIB's (SMIv1), where net-snmp's
+/// syntax and ours may differ: where IP-MIB defines the same object at the same OID, net-snmp
+/// takes RFC1213-MIB's definition and we IP-MIB's (see the module docs: `not-forwarding(2)`
+/// there for IP-MIB's `notForwarding(2)`, no UNITS); and mib-rs gives RFC1213-MIB's own
+/// PhysAddress the SMIv2 hint (`1x:`, a MAC address as such) and reads its NetworkAddress as
+/// the IpAddress it is, where net-snmp prints both in hex.
+fn defined_twice(mibs: &Mibs, oid: &Oid) -> bool {
+    let Some(named) = mibs.lookup(oid.as_slice()) else {
+        return false;
+    };
+    let object_oid = &oid.as_slice()[..oid.len() - named.suffix.len()];
+    named.module == "RFC1213-MIB"
+        || (named.module == "IP-MIB"
+            && mibs
+                .resolve(&format!("RFC1213-MIB::{}", named.object))
+                .is_ok_and(|o| o.as_slice() == object_oid))
+}
+
+#[test]
+fn values_render_as_snmpwalk_shows_them() {
+    use snmp_stream_sim::{Simulator, SimulatorConfig};
+    if !have("snmpbulkwalk") {
+        return;
+    }
+    let mibs = ours();
+    let text = std::fs::read_to_string(RECORDING).unwrap();
+    let recording = snmp_stream_sim::Mib::from_snmprec(&text).unwrap();
+    let sim = Simulator::start(
+        SimulatorConfig::new().data_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/snmpsim")),
+    )
+    .expect("the simulator starts");
+    let out = Command::new("snmpbulkwalk")
+        .args([
+            "-v2c",
+            "-c",
+            "recorded/linux-full-walk",
+            "-M",
+            MIB_DIR,
+            "-m",
+            "ALL",
+        ])
+        .args(["-On", "-Cr50"])
+        .arg(sim.addrs()[0].to_string())
+        .arg(".1")
+        .output()
+        .expect("snmpbulkwalk runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut compared = 0;
+    let mut rfc1213 = 0;
+    let mut mismatches = Vec::new();
+    for line in stdout.lines() {
+        let Some((oid, rest)) = line.split_once(" = ") else {
+            continue;
+        };
+        // The walk's end (endOfMibView after the last OID).
+        if rest.starts_with("No more variables") {
+            continue;
+        }
+        let Ok(oid) = oid.trim_start_matches('.').parse::<Oid>() else {
+            continue;
+        };
+        let value = recording.get(&oid).expect("a recorded OID").as_value();
+        // -On prints OID values in numbers too: compare those in numbers.
+        let mine = match value {
+            snmp_stream_core::Value::ObjectId(_) => {
+                let named = mibs.render(oid.as_slice(), &value);
+                format!(".{}", mibs.resolve(&named).unwrap())
+            }
+            _ => mibs.render(oid.as_slice(), &value),
+        };
+        let theirs = net_snmp_value(rest);
+        compared += 1;
+        if mine != theirs {
+            if defined_twice(&mibs, &oid) {
+                rfc1213 += 1;
+            } else {
+                mismatches.push(format!("{oid}: ours {mine:?}, net-snmp {theirs:?}"));
+            }
+        }
+    }
+    assert_eq!(
+        compared,
+        recording.len(),
+        "compared {compared} of {}",
+        recording.len()
+    );
+    assert!(
+        rfc1213 <= 5,
+        "{rfc1213} values of RFC1213-MIB objects differ"
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} of {compared} differ:\n{}",
+        mismatches.len(),
+        mismatches[..mismatches.len().min(40)].join("\n")
+    );
 }
