@@ -91,9 +91,10 @@ pub(crate) struct CollectArgs {
     #[arg(long)]
     pub accept_other_source: bool,
     /// net-snmp's output options for the readable formats: OIDs print as
-    /// `IF-MIB::ifDescr.3` unless `-On` (numbers), `-Os` (the name alone) or `-Of` (every arc
-    /// named); values by their MIB syntax (`up(1)`) unless `-Or` (as collected); `-Ox` prints
-    /// every OCTET STRING in hex (`0x7474`). Repeatable.
+    /// `IP-MIB::ipAddressIfIndex.ipv4."127.0.0.1"` (the index decoded from the INDEX clause)
+    /// unless `-Ob` (the index in numbers), `-On` (numbers), `-Os` (the name alone) or `-Of`
+    /// (every arc named); values by their MIB syntax (`up(1)`) unless `-Or` (as collected);
+    /// `-Ox` prints every OCTET STRING in hex (`0x7474`). Repeatable.
     #[arg(short = 'O', value_name = "OPTS")]
     pub output_options: Vec<String>,
     /// Send from this local address (the source address agents see; one per address family,

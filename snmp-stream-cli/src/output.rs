@@ -275,6 +275,11 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
             .get(c)
             .map_or_else(String::new, |o: &Oid| render.column(o.as_slice()))
     }));
+    // The index decoded by the table's INDEX clause (`ipv4."10.0.0.1"`), unless -Ob / -On.
+    let schema = cols
+        .first()
+        .and_then(|&c| roots.get(c))
+        .and_then(|o| render.index_schema(o.as_slice()));
     let syntaxes: Vec<_> = cols
         .iter()
         .map(|&c| roots.get(c).and_then(|o| render.syntax(o.as_slice())))
@@ -288,9 +293,18 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
     };
     for (row, index) in grid.indexes.iter().enumerate() {
         let mut cells = Vec::with_capacity(cols.len() + 1);
-        let mut dotted = String::new();
-        push_dotted_u64(&mut dotted, index);
-        cells.push(dotted);
+        let mut shown = String::new();
+        match (&schema, index_arcs(index)) {
+            (Some(schema), Some(arcs)) => {
+                schema.write(&mut shown, &arcs);
+                // The schema writes `.`-prefixed parts, as after a name.
+                if shown.starts_with('.') {
+                    shown.remove(0);
+                }
+            }
+            _ => push_dotted_u64(&mut shown, index),
+        }
+        cells.push(shown);
         cells.extend(grid.columns.iter().zip(&syntaxes).map(|(c, syntax)| {
             c[row]
                 .as_ref()
@@ -299,6 +313,11 @@ pub(crate) fn table(r: &Response, cols: &[usize], render: Render) -> anyhow::Res
         t.rows.push(cells);
     }
     Ok(t)
+}
+
+/// An index's arcs as sub-identifiers, when each fits one (a wireline index holds u64s).
+fn index_arcs(index: &[u64]) -> Option<Vec<u32>> {
+    index.iter().map(|&a| u32::try_from(a).ok()).collect()
 }
 
 /// A table of text cells, printed with aligned columns (numbers right-aligned).

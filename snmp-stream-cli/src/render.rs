@@ -7,7 +7,7 @@ use snmp_stream_core::{RequestKind, Response, Value};
 
 use snmp_stream_decode::text::{push_hex, value_line};
 
-use snmp_stream_mib::{OidStyle, Syntax};
+use snmp_stream_mib::{IndexSchema, OidStyle, Syntax};
 
 use crate::names;
 
@@ -17,6 +17,9 @@ pub(crate) struct Render {
     /// How OIDs are written: `MODULE::name.index` by default, `-On` numbers, `-Os` the name
     /// alone, `-Of` every arc named.
     pub(crate) style: OidStyle,
+    /// `-Ob`: a table column's index in numbers (`.1.4.10.0.0.1`), not decoded from the
+    /// INDEX clause (`.ipv4."10.0.0.1"`).
+    pub(crate) numeric_index: bool,
     /// `-Ox`: every OCTET STRING in hex, printable or not.
     pub(crate) hex: bool,
     /// `-Or` (ours; net-snmp has no raw mode): values as collected, without the MIB's
@@ -33,8 +36,7 @@ impl Render {
                 'n' => r.style = OidStyle::Numeric,
                 's' => r.style = OidStyle::Short,
                 'f' => r.style = OidStyle::Full,
-                // Indexes are printed as numbers (net-snmp's -Ob) in any case.
-                'b' => {}
+                'b' => r.numeric_index = true,
                 'x' => r.hex = true,
                 'r' => r.raw = true,
                 other => bail!(
@@ -45,10 +47,23 @@ impl Render {
         Ok(r)
     }
 
-    /// An OID as printed in a list: `SNMPv2-MIB::sysName.0` (net-snmp's default), or as `-O`
-    /// asks.
+    /// An OID as printed in a list: `IP-MIB::ipAddressIfIndex.ipv4."10.0.0.1"` (net-snmp's
+    /// default: the index decoded from the INDEX clause), or as `-O` asks.
     pub(crate) fn name(self, arcs: &[u32]) -> String {
-        names::format(arcs, self.style)
+        if self.numeric_index || self.style == OidStyle::Numeric {
+            names::format(arcs, self.style)
+        } else {
+            names::mibs().format_indexed(arcs, self.style)
+        }
+    }
+
+    /// How a table's index column prints: decoded from the INDEX clause of the table `column`
+    /// belongs to, unless `-Ob` or `-On` (then in numbers, `None`).
+    pub(crate) fn index_schema(self, column: &[u32]) -> Option<IndexSchema> {
+        if self.numeric_index || self.style == OidStyle::Numeric {
+            return None;
+        }
+        names::mibs().index_schema(column)
     }
 
     /// A column's heading in a table: the object's name (`ifDescr`), or numbers with `-On`.

@@ -17,7 +17,8 @@ pub(crate) struct TranslateArgs {
     #[arg(value_name = "OID")]
     oids: Vec<String>,
     /// Output options as net-snmp's: `n` numbers, `s` the object name alone, `f` every arc
-    /// named, `b` numeric indexes (the default here).
+    /// named, `b` a table's index in numbers (by default it is decoded from the INDEX clause:
+    /// `IP-MIB::ipAddressIfIndex.ipv4."127.0.0.1"`).
     #[arg(short = 'O', value_name = "OPTS")]
     output: Vec<String>,
     /// `-Td`: describe each object (syntax, access, status, description, place in the tree).

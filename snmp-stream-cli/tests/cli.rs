@@ -1394,3 +1394,38 @@ fn a_vendor_mib_in_a_directory_just_works() {
     let report = std::fs::read_to_string(dir.path().join("out/report.csv")).unwrap();
     assert!(report.lines().nth(1).unwrap().contains(",ok,"), "{report}");
 }
+
+#[test]
+fn indexes_print_decoded_from_the_index_clause_or_in_numbers_with_ob() {
+    let sim = simulator(1);
+    let host = sim.addrs()[0].to_string();
+    // A table: the index column decoded (InetAddressType + InetAddress).
+    let (code, out, err) = run(&["walk", &host, "-c", COMMUNITY, "ipAddressIfIndex"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.split_whitespace().eq(["ipv4.\"127.0.0.1\"", "1"])),
+        "{out}"
+    );
+    let (code, out, err) = run(&["walk", &host, "-c", COMMUNITY, "ipAddressIfIndex", "-Ob"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.split_whitespace().eq(["1.4.127.0.0.1", "1"])),
+        "{out}"
+    );
+    // A list line (a GET), as net-snmp names it.
+    let (code, out, err) = run(&[
+        "get",
+        &host,
+        "-c",
+        COMMUNITY,
+        "IP-MIB::ipAddressIfIndex.1.4.127.0.0.1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("IP-MIB::ipAddressIfIndex.ipv4.\"127.0.0.1\" ")),
+        "{out}"
+    );
+}

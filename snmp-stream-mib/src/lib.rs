@@ -14,6 +14,8 @@
 //! - [`MibWarning`]: a module that did not parse or resolve, named with its file and line.
 //!   Loading never fails as a whole: the other modules load.
 //! - [`OidStyle`], [`Named`], [`NameError`]: names both ways.
+//! - [`IndexSchema`], [`IndexValue`]: a table's index decoded from its INDEX clause
+//!   ([`Mibs::index_schema`], [`Mibs::format_indexed`]).
 //! - [`Syntax`]: how one object's values print (`up(1)`, `0:1b:21:3c:9a:f0`), compiled once
 //!   from its definition ([`Mibs::syntax`]).
 //!
@@ -38,11 +40,13 @@ use std::time::Duration;
 mod bundled;
 mod compat;
 mod detail;
+mod index;
 mod load;
 mod names;
 mod render;
 mod search;
 
+pub use index::{IndexSchema, IndexValue};
 pub use load::MibWarning;
 pub use names::{NameError, Named, OidStyle};
 pub use render::Syntax;

@@ -192,6 +192,32 @@ impl Mibs {
         out
     }
 
+    /// Writes `oid` in `style` with a table column's index decoded from its INDEX clause, as
+    /// net-snmp prints by default (`IP-MIB::ipAddressIfIndex.ipv4."127.0.0.1"`, where
+    /// [`format`](Self::format) gives `.1.4.127.0.0.1`, net-snmp's `-Ob`).
+    pub fn format_indexed(&self, oid: &[u32], style: OidStyle) -> String {
+        let mut out = String::new();
+        self.write_indexed(&mut out, oid, style);
+        out
+    }
+
+    /// [`format_indexed`](Self::format_indexed) into a reused string.
+    pub fn write_indexed(&self, out: &mut String, oid: &[u32], style: OidStyle) {
+        let schema = match (style, self.lookup(oid)) {
+            (OidStyle::Numeric, _) | (_, None) => None,
+            (_, Some(n)) if n.suffix.is_empty() => None,
+            (_, Some(_)) => self.index_schema(oid),
+        };
+        let Some(schema) = schema else {
+            self.write(out, oid, style);
+            return;
+        };
+        let suffix_len = self.lookup(oid).map_or(0, |n| n.suffix.len());
+        let (column, suffix) = oid.split_at(oid.len() - suffix_len);
+        self.write(out, column, style);
+        schema.write(out, suffix);
+    }
+
     /// [`format`](Self::format) into a reused string.
     pub fn write(&self, out: &mut String, oid: &[u32], style: OidStyle) {
         use std::fmt::Write;

@@ -104,7 +104,7 @@ impl Syntax {
                     .iter()
                     .map(|a| u32::try_from(a).unwrap_or(u32::MAX))
                     .collect();
-                mibs.write(out, &arcs, OidStyle::Module);
+                mibs.write_indexed(out, &arcs, OidStyle::Module);
             }
             Value::IpAddress([a, b, c, d]) => {
                 let _ = write!(out, "{a}.{b}.{c}.{d}");

@@ -197,3 +197,55 @@ fn an_object_is_described() {
         "{d}"
     );
 }
+
+#[test]
+fn indexes_decode_by_the_index_clause_as_net_snmp_prints_them() {
+    let mibs = Mibs::bundled();
+    let f = |dotted: &str| {
+        let oid: snmp_stream_core::Oid = dotted.parse().unwrap();
+        mibs.format_indexed(oid.as_slice(), OidStyle::Module)
+    };
+    assert_eq!(f("1.3.6.1.2.1.2.2.1.2.3"), "IF-MIB::ifDescr.3");
+    // AUGMENTS: ifXEntry's index is ifEntry's.
+    assert_eq!(f("1.3.6.1.2.1.31.1.1.1.6.3"), "IF-MIB::ifHCInOctets.3");
+    // InetAddressType + InetAddress.
+    assert_eq!(
+        f("1.3.6.1.2.1.4.34.1.3.1.4.10.0.0.1"),
+        "IP-MIB::ipAddressIfIndex.ipv4.\"10.0.0.1\""
+    );
+    // ... whose length does not fit its type: numbers from there on, as net-snmp.
+    assert_eq!(
+        f("1.3.6.1.2.1.4.34.1.3.1.5.10.0.0.1"),
+        "IP-MIB::ipAddressIfIndex.ipv4.5.10.0.0.1"
+    );
+    // Fixed-length string (MacAddress) in single quotes, what is not text as dots.
+    assert_eq!(
+        f("1.3.6.1.2.1.17.4.3.1.1.0.27.33.60.154.240"),
+        "BRIDGE-MIB::dot1dTpFdbAddress.'..!<..'"
+    );
+    // IpAddress.
+    assert_eq!(
+        f("1.3.6.1.2.1.4.20.1.2.10.0.0.1"),
+        "IP-MIB::ipAdEntIfIndex.10.0.0.1"
+    );
+    // Arcs after the index, in numbers.
+    assert_eq!(f("1.3.6.1.2.1.2.2.1.2.3.7"), "IF-MIB::ifDescr.3.7");
+    let schema = mibs.index_schema(&[1, 3, 6, 1, 2, 1, 4, 34, 1, 3]).unwrap();
+    assert_eq!(
+        schema.names().collect::<Vec<_>>(),
+        ["ipAddressAddrType", "ipAddressAddr"]
+    );
+    assert_eq!(
+        schema.decode(&[1, 4, 10, 0, 0, 1]).unwrap(),
+        [
+            IndexValue::Integer {
+                value: 1,
+                label: Some("ipv4".into())
+            },
+            IndexValue::InetAddress {
+                kind: 1,
+                bytes: vec![10, 0, 0, 1]
+            }
+        ]
+    );
+}
