@@ -23,7 +23,7 @@
 //! | `uint` | UInt64 | Counter32, Gauge32, Timeticks and Counter64 values |
 //! | `bytes` | Binary | OCTET STRING, Opaque and unknown-tag values, raw |
 //! | `text` | String | OCTET STRING values that are UTF-8 without control characters (tab, CR, LF allowed) |
-//! | `oid` | String | OID values, dotted |
+//! | `oid_value` | String | the value of an OID-typed varbind (sysObjectID's), dotted; not the record's own OID, which is `root_oid` + `index` |
 //! | `ip` | String | IpAddress values, dotted quad |
 //!
 //! The typed columns are null on rows whose value is of another type; NULL and the exceptions

@@ -19,7 +19,7 @@ pub const LONG_COLUMNS: [&str; 12] = [
     "uint",
     "bytes",
     "text",
-    "oid",
+    "oid_value",
     "ip",
 ];
 
@@ -48,7 +48,7 @@ pub fn long_frame(buf: &Wireline<'_>, host: Option<&str>) -> Result<DataFrame, F
     let mut uint = PrimitiveChunkedBuilder::<UInt64Type>::new("uint".into(), n);
     let mut bytes = BinaryChunkedBuilder::new("bytes".into(), n);
     let mut text = StringChunkedBuilder::new("text".into(), n);
-    let mut oid = StringChunkedBuilder::new("oid".into(), n);
+    let mut oid = StringChunkedBuilder::new("oid_value".into(), n);
     let mut ip = StringChunkedBuilder::new("ip".into(), n);
     let mut scratch = String::with_capacity(64);
 

@@ -73,7 +73,7 @@ fn golden_buffer_decodes_to_the_json() {
     let root_oid = strs(&df, "root_oid");
     let index = strs(&df, "index");
     let value_type = strs(&df, "value_type");
-    let oid = strs(&df, "oid");
+    let oid = strs(&df, "oid_value");
     let ip = strs(&df, "ip");
     let ts = nanos(&df);
     let int: Vec<Option<i64>> = df.column("int").unwrap().i64().unwrap().iter().collect();
@@ -282,7 +282,7 @@ fn check_round_trip(
         strs(&df, "req_id"),
         strs(&df, "host"),
         strs(&df, "text"),
-        strs(&df, "oid"),
+        strs(&df, "oid_value"),
         strs(&df, "ip"),
     );
     let int: Vec<Option<i64>> = df.column("int").unwrap().i64().unwrap().iter().collect();
