@@ -9,6 +9,8 @@ use snmp_stream_core::wireline::Wireline;
 use snmp_stream_core::wireline::file::frames;
 use snmp_stream_decode::{decode_file, files_to_parquet, table_frame};
 
+use crate::names;
+
 use crate::Outcome;
 use crate::output::{OutFormat, print_frame};
 
@@ -38,7 +40,7 @@ pub(crate) fn run(
         (None, None) => OutFormat::Long,
     };
     if let Some(out) = output {
-        let (rows, truncated) = files_to_parquet(files, &out)?;
+        let (rows, truncated) = files_to_parquet(files, &out, Some(names::mibs()))?;
         for (path, t) in &truncated {
             report_truncated(path, t);
         }
@@ -50,7 +52,7 @@ pub(crate) fn run(
     let mut first = true;
     let mut whole = true;
     for path in files {
-        let decoded = decode_file(path)?;
+        let decoded = decode_file(path, Some(names::mibs()))?;
         if let Some(t) = &decoded.truncated {
             report_truncated(path, t);
             whole = false;

@@ -125,7 +125,7 @@ pub(crate) fn run(
     sim.stop();
     responses.sort_by_key(|r| r.request.req_id() != b"system");
 
-    let mut frames = snmp_stream_decode::responses_frames(&responses)?;
+    let mut frames = snmp_stream_decode::responses_frames(&responses, Some(crate::names::mibs()))?;
     snmp_stream_decode::write_parquet(&mut frames.records, output)?;
 
     let mut out = io::BufWriter::new(io::stdout().lock());

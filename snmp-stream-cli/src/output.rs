@@ -138,7 +138,10 @@ fn write_new_file(
         }
         OutFormat::Parquet => {
             // Its errors name the file.
-            write_parquet(&mut responses_frames(responses)?.records, path)?;
+            write_parquet(
+                &mut responses_frames(responses, render.frame_mibs())?.records,
+                path,
+            )?;
             Ok(())
         }
         OutFormat::Table | OutFormat::Long | OutFormat::Csv => {
@@ -156,9 +159,11 @@ fn write_text(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     if format == OutFormat::Csv {
-        print_frame(out, &responses_frames(responses)?.records, false, true)?;
+        let frames = responses_frames(responses, render.frame_mibs())?;
+        print_frame(out, &frames.records, false, true)?;
     } else if format == OutFormat::Long {
-        print_frame(out, &responses_frames(responses)?.records, false, false)?;
+        let frames = responses_frames(responses, render.frame_mibs())?;
+        print_frame(out, &frames.records, false, false)?;
     } else {
         for (i, r) in responses.iter().enumerate() {
             if i > 0 {

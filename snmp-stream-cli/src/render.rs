@@ -74,6 +74,12 @@ impl Render {
         }
     }
 
+    /// The MIB modules that name frames (the long frame's `name`, `index_decoded` and
+    /// `value_text` columns); none with `-Or`, whose frames keep the raw columns alone.
+    pub(crate) fn frame_mibs(self) -> Option<&'static snmp_stream_mib::Mibs> {
+        (!self.raw).then(names::mibs)
+    }
+
     /// How the values of the object `arcs` (a column's root, or an instance) print: its MIB
     /// syntax, or none with `-Or`.
     pub(crate) fn syntax(self, arcs: &[u32]) -> Option<Syntax> {

@@ -61,16 +61,28 @@ fn decode_prints_the_long_frame_and_csv() {
     assert_eq!(
         lines[0].split('\t').collect::<Vec<_>>(),
         snmp_stream_decode::LONG_COLUMNS
+            .into_iter()
+            .chain(snmp_stream_decode::NAMED_COLUMNS)
+            .collect::<Vec<_>>()
     );
-    assert!(lines[1].contains("IpAddress") && lines[1].ends_with("0.0.0.0"));
+    // The raw value, then the MIB's name, decoded index and rendered value.
+    assert!(
+        lines[1].contains("IpAddress")
+            && lines[1].ends_with(
+                "0.0.0.0\tIP-FORWARD-MIB::ipCidrRouteDest\t0.0.0.0.0.0.0.0.0.195.218.254.97\t0.0.0.0"
+            ),
+        "{}",
+        lines[1]
+    );
 
     let (code, out, _) = run(&["decode", "--format", "csv", GOLDEN, GOLDEN]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 1 + 90, "one header for both files");
-    assert_eq!(
-        out.lines().next(),
-        Some(snmp_stream_decode::LONG_COLUMNS.join(",").as_str())
-    );
+    let header: Vec<&str> = snmp_stream_decode::LONG_COLUMNS
+        .into_iter()
+        .chain(snmp_stream_decode::NAMED_COLUMNS)
+        .collect();
+    assert_eq!(out.lines().next(), Some(header.join(",").as_str()));
 }
 
 #[test]
@@ -503,12 +515,16 @@ fn walk_writes_csv_parquet_and_wire() {
     let (code, out, err) = walk(&["--format", "csv"]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], snmp_stream_decode::LONG_COLUMNS.join(","));
+    // The raw columns, then the MIB's: name, decoded index, rendered value.
+    let columns: Vec<&str> = snmp_stream_decode::LONG_COLUMNS
+        .into_iter()
+        .chain(snmp_stream_decode::NAMED_COLUMNS)
+        .collect();
+    assert_eq!(lines[0], columns.join(","));
     assert_eq!(lines.len(), 1 + 44, "{out}");
     assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with(&format!("ifs,{host},")) && l.ends_with(",6c6f,lo,,")),
+        lines.iter().any(|l| l.starts_with(&format!("ifs,{host},"))
+            && l.ends_with(",6c6f,lo,,,IF-MIB::ifDescr,1,lo")),
         "{out}"
     );
 
@@ -588,7 +604,7 @@ fn get_records_an_absent_oid_as_an_exception() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
     assert!(
-        lines[1].contains(",OCTET STRING,") && lines[1].ends_with(",tt,,"),
+        lines[1].contains(",OCTET STRING,") && lines[1].ends_with(",tt,,,SNMPv2-MIB::sysName,0,tt"),
         "{out}"
     );
     assert!(
@@ -852,6 +868,9 @@ fn every_command_takes_the_same_format_names_and_names_them_as_typed() {
     assert_eq!(
         lines[0].split('\t').collect::<Vec<_>>(),
         snmp_stream_decode::LONG_COLUMNS
+            .into_iter()
+            .chain(snmp_stream_decode::NAMED_COLUMNS)
+            .collect::<Vec<_>>()
     );
     assert_eq!(lines.len(), 1 + 2, "a header and ifDescr's two rows");
     let (_, decoded, _) = run(&["decode", "--format", "long", GOLDEN]);

@@ -8,7 +8,9 @@ use snmp_stream_core::Response;
 use snmp_stream_core::wireline::file::{FileError, FileErrorKind, FrameMeta, frames};
 use snmp_stream_core::wireline::{Wireline, WirelineWriter};
 
-use crate::{FrameError, long_frame, write_parquet};
+use snmp_stream_mib::Mibs;
+
+use crate::{FrameError, long_frame, long_frame_named, write_parquet};
 
 /// What one wireline file decodes to.
 #[derive(Debug)]
@@ -29,8 +31,9 @@ pub struct FileFrames {
 ///
 /// A truncated last frame is not an error: the complete frames are returned and
 /// [`FileFrames::truncated`] says where the file ends. Any other damage is an error naming the
-/// byte offset in the file.
-pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, FrameError> {
+/// byte offset in the file. With `mibs`, the long frame has the MIB's
+/// [`crate::NAMED_COLUMNS`] too.
+pub fn decode_file_bytes(bytes: &[u8], mibs: Option<&Mibs>) -> Result<FileFrames, FrameError> {
     let mut records: Option<DataFrame> = None;
     let mut metas: Vec<FrameMeta> = Vec::new();
     let mut truncated = None;
@@ -47,7 +50,11 @@ pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, FrameError> {
         let words = frame.words().map_err(FrameError::File)?;
         let buf = Wireline::parse(&words).map_err(|e| FrameError::File(frame.buffer_error(e)))?;
         let host = frame.meta.as_ref().map(|m| m.host.as_str());
-        let df = long_frame(&buf, host).map_err(|e| match e {
+        let df = match mibs {
+            Some(mibs) => long_frame_named(&buf, host, mibs),
+            None => long_frame(&buf, host),
+        }
+        .map_err(|e| match e {
             FrameError::Wireline(w) => FrameError::File(frame.buffer_error(w)),
             other => other,
         })?;
@@ -57,7 +64,7 @@ pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, FrameError> {
         }
         count += 1;
     }
-    let records = stacked(records)?;
+    let records = stacked(records, mibs)?;
     Ok(FileFrames {
         records,
         errors: errors_frame(&metas)?,
@@ -68,16 +75,24 @@ pub fn decode_file_bytes(bytes: &[u8]) -> Result<FileFrames, FrameError> {
 
 /// The frames a wireline file of `responses` would decode to, straight from their buffers
 /// (nothing is encoded): the long frame with each response's host, and the errors frame.
-pub fn responses_frames(responses: &[Response]) -> Result<FileFrames, FrameError> {
+/// With `mibs`, the long frame has the MIB's [`crate::NAMED_COLUMNS`] too.
+pub fn responses_frames(
+    responses: &[Response],
+    mibs: Option<&Mibs>,
+) -> Result<FileFrames, FrameError> {
     let mut records: Option<DataFrame> = None;
     let mut metas = Vec::with_capacity(responses.len());
     for r in responses {
         let meta = FrameMeta::of(r);
-        let df = long_frame(&r.buffer.read()?, Some(&meta.host))?;
+        let buf = r.buffer.read()?;
+        let df = match mibs {
+            Some(mibs) => long_frame_named(&buf, Some(&meta.host), mibs)?,
+            None => long_frame(&buf, Some(&meta.host))?,
+        };
         append(&mut records, df)?;
         metas.push(meta);
     }
-    let records = stacked(records)?;
+    let records = stacked(records, mibs)?;
     Ok(FileFrames {
         records,
         errors: errors_frame(&metas)?,
@@ -87,13 +102,13 @@ pub fn responses_frames(responses: &[Response]) -> Result<FileFrames, FrameError
 }
 
 /// [`decode_file_bytes`] of a file on disk; errors name the path.
-pub fn decode_file(path: impl AsRef<Path>) -> Result<FileFrames, FrameError> {
+pub fn decode_file(path: impl AsRef<Path>, mibs: Option<&Mibs>) -> Result<FileFrames, FrameError> {
     let path = path.as_ref();
     let bytes = std::fs::read(path).map_err(|source| FrameError::Io {
         path: path.to_owned(),
         source,
     })?;
-    decode_file_bytes(&bytes).map_err(|e| match e {
+    decode_file_bytes(&bytes, mibs).map_err(|e| match e {
         FrameError::File(f) => FrameError::InFile {
             path: path.to_owned(),
             error: f,
@@ -107,17 +122,18 @@ pub fn decode_file(path: impl AsRef<Path>) -> Result<FileFrames, FrameError> {
 pub fn files_to_parquet(
     paths: &[PathBuf],
     out: impl AsRef<Path>,
+    mibs: Option<&Mibs>,
 ) -> Result<(usize, Vec<(PathBuf, FileError)>), FrameError> {
     let mut all: Option<DataFrame> = None;
     let mut truncated = Vec::new();
     for p in paths {
-        let f = decode_file(p)?;
+        let f = decode_file(p, mibs)?;
         if let Some(t) = f.truncated {
             truncated.push((p.clone(), t));
         }
         append(&mut all, f.records)?;
     }
-    let mut all = stacked(all)?;
+    let mut all = stacked(all, mibs)?;
     write_parquet(&mut all, out)?;
     Ok((all.height(), truncated))
 }
@@ -169,18 +185,22 @@ fn append(records: &mut Option<DataFrame>, df: DataFrame) -> Result<(), FrameErr
 }
 
 /// The stacked frames in one chunk, or the empty long frame when there were none.
-fn stacked(records: Option<DataFrame>) -> Result<DataFrame, FrameError> {
+fn stacked(records: Option<DataFrame>, mibs: Option<&Mibs>) -> Result<DataFrame, FrameError> {
     match records {
         Some(mut r) => {
             r.rechunk_mut();
             Ok(r)
         }
-        None => empty_long_frame(),
+        None => empty_long_frame(mibs),
     }
 }
 
-fn empty_long_frame() -> Result<DataFrame, FrameError> {
+fn empty_long_frame(mibs: Option<&Mibs>) -> Result<DataFrame, FrameError> {
     let empty = WirelineWriter::new(b"", &[]).finish();
     let words = empty.into_words();
-    long_frame(&Wireline::parse(&words)?, None)
+    let buf = Wireline::parse(&words)?;
+    match mibs {
+        Some(mibs) => long_frame_named(&buf, None, mibs),
+        None => long_frame(&buf, None),
+    }
 }

@@ -29,6 +29,16 @@
 //! The typed columns are null on rows whose value is of another type; NULL and the exceptions
 //! leave all six null.
 //!
+//! [`long_frame_named`] (and the file and response readers given MIB modules) adds, after
+//! those, what the MIB modules ([`snmp_stream_mib::Mibs`]) say of each record
+//! ([`NAMED_COLUMNS`]):
+//!
+//! | column | type | holds |
+//! |---|---|---|
+//! | `name` | String | the record's object, `MODULE::object` (`IF-MIB::ifDescr`); null when no MIB names it |
+//! | `index_decoded` | String | the index read by the object's INDEX clause, as net-snmp prints it (`ipv4."127.0.0.1"`); dotted numbers where there is none |
+//! | `value_text` | String | the value as snmpwalk shows it (`up(1)`, `0:12:79:62:f9:40`, `200 milliseconds`) |
+//!
 //! ## The table frame ([`table_frame`])
 //!
 //! One row per distinct index in OID order, an `index` column, then one typed column per root
@@ -98,6 +108,7 @@ use snmp_stream_core::wireline::file::FileError;
 pub mod aliases;
 mod files;
 mod long;
+mod named;
 mod table;
 pub mod text;
 
@@ -105,6 +116,7 @@ pub use files::{
     FileFrames, decode_file, decode_file_bytes, errors_frame, files_to_parquet, responses_frames,
 };
 pub use long::{LONG_COLUMNS, long_frame};
+pub use named::{NAMED_COLUMNS, long_frame_named};
 pub use polars;
 pub use snmp_stream_core::wireline;
 pub use table::{IndexGrid, table_frame};

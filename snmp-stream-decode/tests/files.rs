@@ -82,7 +82,7 @@ fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
 
 #[test]
 fn every_frame_decodes_with_its_host_whatever_its_byte_order() {
-    let f = decode_file_bytes(&file()).unwrap();
+    let f = decode_file_bytes(&file(), None).unwrap();
     assert_eq!(f.frames, 3);
     assert!(f.truncated.is_none());
     assert_eq!(f.records.height(), 6);
@@ -106,7 +106,7 @@ fn every_frame_decodes_with_its_host_whatever_its_byte_order() {
 fn a_file_still_being_written_gives_its_complete_frames() {
     let bytes = file();
     let third = frames(&bytes).nth(2).unwrap().unwrap().offset as usize;
-    let f = decode_file_bytes(&bytes[..bytes.len() - 5]).unwrap();
+    let f = decode_file_bytes(&bytes[..bytes.len() - 5], None).unwrap();
     assert_eq!(f.frames, 2);
     assert_eq!(f.records.height(), 5);
     let t = f.truncated.unwrap();
@@ -123,7 +123,7 @@ fn the_originals_bare_buffer_is_one_frame_without_a_host() {
         "/tests/data/ip-forward-mib.snmp-stream.bin"
     ))
     .unwrap();
-    let f = decode_file_bytes(&bytes).unwrap();
+    let f = decode_file_bytes(&bytes, None).unwrap();
     assert_eq!(
         (f.frames, f.records.height(), f.errors.height()),
         (1, 45, 0)
@@ -140,7 +140,7 @@ fn a_corrupt_record_is_located_in_the_file() {
     // index, value size, value): make its root index (its third word) impossible.
     let record_at = buffer_at + len - 8 * 8;
     bytes[record_at + 16] = 0x7f;
-    let e = decode_file_bytes(&bytes).unwrap_err();
+    let e = decode_file_bytes(&bytes, None).unwrap_err();
     match e {
         FrameError::File(f) => {
             assert_eq!(f.offset as usize, record_at + 16, "{f}");
@@ -159,7 +159,7 @@ fn many_files_become_one_parquet_dataset() {
     std::fs::write(&a, file()).unwrap();
     std::fs::write(&b, buffer(4)).unwrap();
     let out = dir.join("all.parquet");
-    let (rows, truncated) = files_to_parquet(&[a.clone(), b], &out).unwrap();
+    let (rows, truncated) = files_to_parquet(&[a.clone(), b], &out, None).unwrap();
     assert_eq!(rows, 10);
     assert!(truncated.is_empty());
     let back = read_parquet(&out).unwrap();
@@ -169,7 +169,7 @@ fn many_files_become_one_parquet_dataset() {
     let mut bad = file();
     bad[8] = 9;
     std::fs::write(&a, bad).unwrap();
-    let e = decode_file(&a).unwrap_err();
+    let e = decode_file(&a, None).unwrap_err();
     assert!(
         e.to_string().contains("a.wire") && e.to_string().contains("version 9"),
         "{e}"
@@ -218,12 +218,12 @@ fn collected_responses_give_the_frames_their_wireline_file_gives() {
             }],
         ),
     ];
-    let direct = snmp_stream_decode::responses_frames(&responses).unwrap();
+    let direct = snmp_stream_decode::responses_frames(&responses, None).unwrap();
     let mut w = WirelineFileWriter::new(Vec::new()).unwrap();
     for r in &responses {
         w.write_response(r).unwrap();
     }
-    let via_file = decode_file_bytes(&w.into_inner().unwrap()).unwrap();
+    let via_file = decode_file_bytes(&w.into_inner().unwrap(), None).unwrap();
     assert_eq!(direct.frames, 2);
     assert!(direct.records.equals_missing(&via_file.records));
     assert!(direct.errors.equals_missing(&via_file.errors));

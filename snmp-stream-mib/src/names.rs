@@ -168,6 +168,33 @@ impl Mibs {
         object.row().map(|r| r.name())
     }
 
+    /// The OBJECT-TYPE `oid` falls under (the nearest one up the tree: `sysUpTime` for
+    /// `sysUpTime.0`, though DISMAN-EVENT-MIB names that instance `sysUpTimeInstance`) and the
+    /// arcs after it; `None` when no object is a prefix.
+    pub fn object_of<'a>(&'a self, oid: &'a [u32]) -> Option<Named<'a>> {
+        let mut node = self.mib.lookup_oid(&mib_rs::Oid::from(oid));
+        while node.object().is_none() {
+            node = node.parent()?;
+        }
+        if node.name().is_empty() {
+            return None;
+        }
+        Some(Named {
+            module: node.module().map_or("", |m| m.name()),
+            object: node.name(),
+            suffix: oid.get(node.oid().len()..).unwrap_or(&[]),
+        })
+    }
+
+    /// Whether the named node `oid` falls under is a table column or a scalar (so every OID
+    /// under `oid` is an instance of that one object).
+    pub fn is_column_or_scalar(&self, oid: &[u32]) -> bool {
+        self.mib
+            .lookup_oid(&mib_rs::Oid::from(oid))
+            .object()
+            .is_some_and(|o| o.is_column() || o.is_scalar())
+    }
+
     /// The named node `oid` falls under (the longest named prefix) and the arcs after it;
     /// `None` when no named node is a prefix.
     pub fn lookup<'a>(&'a self, oid: &'a [u32]) -> Option<Named<'a>> {
